@@ -1,0 +1,87 @@
+// The architectural state of one i686 processor (SDM vol. 3 ch. 2) plus the software
+// caches that stand for hardware ones (segment descriptor caches, TLB).
+import { CS, DS, ES, FS, GS, SS, FLAGS_FIXED1 } from './regs.ts';
+
+/** Segment descriptor cache entry; attr holds descriptor bits 40..55 (type, S, DPL, P, AVL, L, D/B, G). */
+export const ATTR_P = 0x80, ATTR_S = 0x10, ATTR_DB = 0x4000, ATTR_G = 0x8000;
+export const attrDpl = (attr: number): number => (attr >> 5) & 3;
+
+/** How events leave the CPU core: the embedder decides what an exception or interrupt does. */
+export interface CpuHooks {
+  /** Deliver exception/interrupt `vector` (error -1: none). `soft` marks INT n/INT3/INTO (their
+   *  EIP is the next instruction and the gate DPL is checked). Return normally to continue. */
+  interrupt?(c: Cpu, vector: number, error: number, soft: boolean): void;
+  ioRead?(port: number, size: number): number;
+  ioWrite?(port: number, size: number, value: number): void;
+  /** CPUID leaf/subleaf: fill c.regs EAX..EDX. */
+  cpuid?(c: Cpu, leaf: number, sub: number): boolean;
+  /** Called when a write lands in a physical page that holds translated code. */
+  codeWrite?(physPage: number): void;
+}
+
+export const TLB_CAPACITY = 8192;
+
+export class Cpu {
+  readonly regs = new Int32Array(8);
+  eip = 0;
+
+  // EFLAGS: `flags` holds every bit except those in `lmask`, which are computed on demand from
+  // the lazy record (lop, la, lb, lres, lsz, lcin) of the last flag-setting operation.
+  flags = FLAGS_FIXED1;
+  lop = 0; la = 0; lb = 0; lres = 0; lsz = 4; lcin = 0; lmask = 0;
+
+  // Segment registers and their hidden descriptor caches (SDM vol. 3 §3.4.3).
+  readonly sel = new Int32Array(6);
+  readonly sbase = new Int32Array(6);
+  /** Effective limit: the highest valid offset (already scaled by G). Unsigned in an int. */
+  readonly slimit = new Int32Array(6);
+  readonly sattr = new Int32Array(6);
+  cpl = 0;
+
+  gdtBase = 0; gdtLimit = 0xffff; idtBase = 0; idtLimit = 0x3ff;
+  ldtSel = 0; ldtBase = 0; ldtLimit = 0; ldtAttr = 0;
+  trSel = 0; trBase = 0; trLimit = 0; trAttr = 0;
+
+  cr0 = 0x10; cr2 = 0; cr3 = 0; cr4 = 0; efer = 0;
+  readonly dr = new Int32Array(8);
+  sysenterCs = 0; sysenterEsp = 0; sysenterEip = 0;
+  /** Time-stamp counter base (RDTSC adds retired instructions). */
+  tsc = 0n;
+  /** Retired instruction count, maintained by the executor. */
+  icount = 0;
+  halted = false;
+  /** Set when a store hit a page holding translated code; the running block stops after it. */
+  smc = false;
+
+  readonly mem: Uint8Array;
+  readonly view: DataView;
+  readonly memPages: number;
+  /** Per physical page: 1 when some translated block was formed from it. */
+  readonly codePages: Uint8Array;
+
+  // Software TLB (SDM vol. 3 §4.10): per access kind, Int32Array indexed by linear page number
+  // holding physical page number + 1 (0 = no entry). Supervisor/user x read/write/fetch.
+  readonly tlbSR = new Int32Array(1 << 20); readonly tlbSW = new Int32Array(1 << 20);
+  readonly tlbUR = new Int32Array(1 << 20); readonly tlbUW = new Int32Array(1 << 20);
+  readonly tlbSX = new Int32Array(1 << 20); readonly tlbUX = new Int32Array(1 << 20);
+  /** The tables for the current privilege level (CPL 3 = user accesses). */
+  rtlb: Int32Array; wtlb: Int32Array; xtlb: Int32Array;
+  /** Linear pages with an entry, for cheap flushes; bit 31 of an element marks a global page. */
+  readonly tlbFilled = new Int32Array(TLB_CAPACITY);
+  tlbCount = 0;
+  /** Bumped whenever translations may have changed (flush, CR0/CR3/CR4 write). */
+  tlbGen = 0;
+
+  hooks: CpuHooks = {};
+
+  constructor(memBytes: number) {
+    if (memBytes <= 0 || memBytes % 4096 !== 0 || memBytes > 0x80000000) throw new RangeError(`memory size ${memBytes} must be a positive multiple of 4096 up to 2 GiB`);
+    this.mem = new Uint8Array(memBytes);
+    this.view = new DataView(this.mem.buffer);
+    this.memPages = memBytes >>> 12;
+    this.codePages = new Uint8Array(this.memPages);
+    this.rtlb = this.tlbSR; this.wtlb = this.tlbSW; this.xtlb = this.tlbSX;
+    for (const s of [ES, CS, SS, DS, FS, GS]) { this.slimit[s] = 0xffff; this.sattr[s] = ATTR_P | ATTR_S | 0x3; }
+    this.sattr[CS] = ATTR_P | ATTR_S | 0xb;
+  }
+}

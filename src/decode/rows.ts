@@ -1,0 +1,142 @@
+// Parses the opcode table text (table.ts) into Row objects and indexes them for the decoder.
+import { TABLE_TEXT } from './table.ts';
+import { OF, SF, ZF, AF, PF, CF, DF, IF, TF, OSZAPC } from '../cpu/regs.ts';
+
+export const T_LOCK = 1, T_REP = 2, T_REPCC = 4, T_NOWB = 8, T_JUMP = 16, T_COND = 32, T_END = 64,
+  T_PRIV = 128, T_IOPL = 256, T_IO = 512, T_X87 = 1024, T_NORACLE = 2048, T_UNDOC = 4096;
+const TRAITS: Record<string, number> = {
+  lock: T_LOCK, rep: T_REP, repcc: T_REPCC, nowb: T_NOWB, jump: T_JUMP, cond: T_COND, end: T_END,
+  priv: T_PRIV, iopl: T_IOPL, io: T_IO, x87: T_X87, noracle: T_NORACLE, undoc: T_UNDOC,
+};
+/** Condition-code suffixes in tttn order (SDM vol. 2 appendix B.1.4.7), as objdump names them. */
+export const CC_NAMES = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
+
+/** An operand: kind letter(s) and size code, or a fixed register. */
+export interface Operand {
+  /** E G M R S C D I J O A X Y Z, or 'fixed' */
+  kind: string;
+  /** b w d v z p a q s bs; '' for fixed and M */
+  size: string;
+  /** For fixed operands: 'AL' 'CL' 'DX' 'eAX' 'AX' '1' or a segment register name. */
+  fixed?: string;
+}
+
+export interface Row {
+  index: number;
+  /** The opcode bytes; the last one is the base for +r and cc rows. */
+  bytes: number[];
+  /** ModRM reg digit for /0../7 rows, else -1. */
+  ext: number;
+  modrm: boolean;
+  plusr: boolean;
+  /** 0 any ModRM.mod, 1 memory only, 2 register only. */
+  modReq: number;
+  /** Condition code for Jcc/SETcc/CMOVcc rows, else -1. */
+  cc: number;
+  mn16: string;
+  mn32: string;
+  operands: Operand[];
+  /** Status/control flags read, written (defined), left undefined. */
+  fread: number;
+  fwrite: number;
+  fundef: number;
+  traits: number;
+  /** Semantic function name. */
+  sem: string;
+  /** The row's text, for diagnostics. */
+  text: string;
+}
+
+const FLAG_LETTERS: Record<string, number> = { O: OF, S: SF, Z: ZF, A: AF, P: PF, C: CF, D: DF, I: IF, T: TF, F: -1 };
+function parseFlags(s: string): number {
+  if (s === 'OSZAPC') return OSZAPC;
+  let m = 0;
+  for (const ch of s) {
+    const b = FLAG_LETTERS[ch];
+    if (b === undefined) throw new Error(`bad flag letter ${ch}`);
+    m |= b;
+  }
+  return m;
+}
+
+const FIXED = new Set(['AL', 'CL', 'DX', 'eAX', 'AX', '1', 'ES', 'CS', 'SS', 'DS', 'FS', 'GS']);
+function parseOperand(s: string): Operand {
+  if (FIXED.has(s)) return { kind: 'fixed', size: '', fixed: s };
+  const kind = s[0], size = s.slice(1);
+  if (!'EGMRSCDIJOAXYZ'.includes(kind)) throw new Error(`bad operand ${s}`);
+  return { kind, size };
+}
+
+function parseRows(text: string): Row[] {
+  const rows: Row[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const [op, mn, ops, fl, tr, sem] = line.split('|').map((x) => x.trim());
+    const toks = op.split(/\s+/);
+    const bytes: number[] = [];
+    let ext = -1, modrm = false, plusr = false, modReq = 0, hasCC = false;
+    for (const t of toks) {
+      if (/^[0-9A-F]{2}$/.test(t)) bytes.push(parseInt(t, 16));
+      else if (t === '/r') modrm = true;
+      else if (/^\/[0-7]$/.test(t)) { modrm = true; ext = +t[1]; }
+      else if (t === '+r') plusr = true;
+      else if (t === 'mem') modReq = 1;
+      else if (t === 'reg') modReq = 2;
+      else if (t === 'cc') hasCC = true;
+      else throw new Error(`bad opcode token ${t} in ${line}`);
+    }
+    const [n16, n32] = mn.includes('/') ? mn.split('/') : [mn, mn];
+    const operands = ops && ops !== '-' ? ops.split(',').map(parseOperand) : [];
+    let fread = 0, fwrite = 0, fundef = 0;
+    for (const f of (fl ?? '').split(/\s+/).filter(Boolean)) {
+      const [k, v] = f.split(':');
+      const m = parseFlags(v);
+      if (k === 'r') fread |= m; else if (k === 'w') fwrite |= m; else if (k === 'u') fundef |= m; else throw new Error(`bad flags ${f}`);
+    }
+    let traits = 0;
+    for (const t of (tr ?? '').split(/\s+/).filter(Boolean)) {
+      if (!(t in TRAITS)) throw new Error(`bad trait ${t}`);
+      traits |= TRAITS[t];
+    }
+    const base: Omit<Row, 'index'> = {
+      bytes, ext, modrm, plusr, modReq, cc: -1, mn16: n16, mn32: n32, operands,
+      fread, fwrite, fundef, traits, sem: sem || n32, text: line.trim(),
+    };
+    if (hasCC) {
+      for (let cc = 0; cc < 16; cc++) {
+        const b = bytes.slice(); b[b.length - 1] += cc;
+        rows.push({ ...base, bytes: b, cc, mn16: n16 + CC_NAMES[cc], mn32: n32 + CC_NAMES[cc], sem: (sem || n32) + 'cc', index: rows.length });
+      }
+    } else rows.push({ ...base, index: rows.length });
+  }
+  return rows;
+}
+
+export const ROWS: readonly Row[] = parseRows(TABLE_TEXT);
+
+/** Decoder index: for each opcode (0..255 one-byte, 256..511 after 0F) either a Row, or for
+ *  ModRM-extended opcodes 16 slots [reg*2 + (mod==3 ? 1 : 0)]. */
+export type Slot = Row | (Row | undefined)[] | undefined;
+export const OPCODE_MAP: Slot[] = new Array(512);
+
+for (const r of ROWS) {
+  const key = r.bytes.length === 1 ? r.bytes[0] : 256 + r.bytes[1];
+  const n = r.plusr ? 8 : 1;
+  for (let k = 0; k < n; k++) {
+    if (r.ext < 0 && r.modReq === 0) {
+      if (OPCODE_MAP[key + k]) throw new Error(`duplicate row for ${r.text}`);
+      OPCODE_MAP[key + k] = r;
+      continue;
+    }
+    let slot = OPCODE_MAP[key + k];
+    if (slot === undefined) slot = OPCODE_MAP[key + k] = new Array(16);
+    if (!Array.isArray(slot)) throw new Error(`mixed row kinds at ${r.text}`);
+    for (let reg = 0; reg < 8; reg++) {
+      if (r.ext >= 0 && reg !== r.ext) continue;
+      for (let m = 0; m < 2; m++) {
+        if ((r.modReq === 1 && m === 1) || (r.modReq === 2 && m === 0)) continue;
+        slot[reg * 2 + m] = r;
+      }
+    }
+  }
+}

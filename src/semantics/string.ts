@@ -1,0 +1,85 @@
+// String instructions (SDM vol. 2 MOVS CMPS SCAS LODS STOS INS OUTS, and "REP/REPE/REPZ/
+// REPNE/REPNZ"). The address size picks SI/DI/CX or ESI/EDI/ECX; DF picks the direction. A
+// repeated instruction does at most REP_CHUNK iterations per execution and then leaves EIP
+// on itself, as an interrupted REP does on a real CPU, so the dispatch loop keeps control.
+import type { Cpu } from '../cpu/state.ts';
+import type { Insn } from '../decode/decoder.ts';
+import { DF, ESI, EDI, ECX, EAX, EDX, ES, DS } from '../cpu/regs.ts';
+import { rd, wr } from '../cpu/memory.ts';
+import { sub } from './alu.ts';
+import { getZF } from '../cpu/flags.ts';
+import { getReg, setReg, size } from './operands.ts';
+import { ioRead, ioWrite, checkIo } from './io.ts';
+
+export const REP_CHUNK = 4096;
+
+function step(c: Cpu, sz: number): number { return c.flags & DF ? -sz : sz; }
+function idx(c: Cpu, i: Insn, r: number): number { return i.asz === 2 ? c.regs[r] & 0xffff : c.regs[r]; }
+function adv(c: Cpu, i: Insn, r: number, d: number): void {
+  if (i.asz === 2) c.regs[r] = (c.regs[r] & ~0xffff) | ((c.regs[r] + d) & 0xffff); else c.regs[r] = c.regs[r] + d;
+}
+const srcSeg = (i: Insn): number => (i.seg >= 0 ? i.seg : DS);
+
+/** One iteration of each string operation; returns false to stop a REPE/REPNE loop. */
+type Body = (c: Cpu, i: Insn, sz: number) => void;
+const bodies: Record<string, Body> = {
+  movs(c, i, sz) {
+    const v = rd(c, srcSeg(i), idx(c, i, ESI), sz);
+    wr(c, ES, idx(c, i, EDI), sz, v);
+    const d = step(c, sz); adv(c, i, ESI, d); adv(c, i, EDI, d);
+  },
+  cmps(c, i, sz) {
+    const a = rd(c, srcSeg(i), idx(c, i, ESI), sz), b = rd(c, ES, idx(c, i, EDI), sz);
+    sub(c, a, b, sz);
+    const d = step(c, sz); adv(c, i, ESI, d); adv(c, i, EDI, d);
+  },
+  scas(c, i, sz) {
+    const b = rd(c, ES, idx(c, i, EDI), sz);
+    sub(c, getReg(c, EAX, sz), b, sz);
+    adv(c, i, EDI, step(c, sz));
+  },
+  lods(c, i, sz) {
+    setReg(c, EAX, sz, rd(c, srcSeg(i), idx(c, i, ESI), sz));
+    adv(c, i, ESI, step(c, sz));
+  },
+  stos(c, i, sz) {
+    wr(c, ES, idx(c, i, EDI), sz, getReg(c, EAX, sz));
+    adv(c, i, EDI, step(c, sz));
+  },
+  ins(c, i, sz) {
+    const port = c.regs[EDX] & 0xffff;
+    // The destination is checked before the port is read (SDM vol. 2 "INS").
+    const off = idx(c, i, EDI);
+    rd(c, ES, off, sz);
+    wr(c, ES, off, sz, ioRead(c, port, sz));
+    adv(c, i, EDI, step(c, sz));
+  },
+  outs(c, i, sz) {
+    const port = c.regs[EDX] & 0xffff;
+    ioWrite(c, port, sz, rd(c, srcSeg(i), idx(c, i, ESI), sz));
+    adv(c, i, ESI, step(c, sz));
+  },
+};
+
+function stringOp(name: string): (c: Cpu, i: Insn) => void {
+  const body = bodies[name];
+  const isIo = name === 'ins' || name === 'outs';
+  const cond = name === 'cmps' || name === 'scas';
+  return (c: Cpu, i: Insn): void => {
+    const sz = size(i, name === 'outs' ? 1 : 0);
+    if (isIo) checkIo(c, c.regs[EDX] & 0xffff, sz);
+    const nextEip = (i.eip + i.len) | 0;
+    if (!i.rep) { body(c, i, sz); c.eip = nextEip; return; }
+    for (let n = 0; n < REP_CHUNK; n++) {
+      if (idx(c, i, ECX) === 0) { c.eip = nextEip; return; }
+      body(c, i, sz);
+      adv(c, i, ECX, -1);
+      // REPE stops when ZF=0, REPNE when ZF=1; plain REP on CMPS/SCAS acts as REPE.
+      if (cond && getZF(c) !== (i.rep === 0xf3)) { c.eip = nextEip; return; }
+    }
+    c.eip = idx(c, i, ECX) === 0 ? nextEip : i.eip;
+  };
+}
+
+export const movs = stringOp('movs'), cmps = stringOp('cmps'), scas = stringOp('scas'),
+  lods = stringOp('lods'), stos = stringOp('stos'), ins = stringOp('ins'), outs = stringOp('outs');
