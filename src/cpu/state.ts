@@ -50,6 +50,10 @@ export class Cpu {
   /** Retired instruction count, maintained by the executor. */
   icount = 0;
   halted = false;
+  /** Set by an embedder's hook to make the dispatch loop return. */
+  stopped = false;
+  /** Vector of a fault that had no interrupt hook to go to (then stopped is set). */
+  lastFault = -1;
   /** Set when a store hit a page holding translated code; the running block stops after it. */
   smc = false;
 

@@ -119,12 +119,14 @@ export const ROWS: readonly Row[] = parseRows(TABLE_TEXT);
 export type Slot = Row | (Row | undefined)[] | undefined;
 export const OPCODE_MAP: Slot[] = new Array(512);
 
-for (const r of ROWS) {
+// Rows naming a single opcode go in first; a +r row then fills the free slots of its eight
+// (90 is NOP and not XCHG eAX,eAX; 91..97 are XCHG).
+for (const r of [...ROWS.filter((x) => !x.plusr), ...ROWS.filter((x) => x.plusr)]) {
   const key = r.bytes.length === 1 ? r.bytes[0] : 256 + r.bytes[1];
   const n = r.plusr ? 8 : 1;
   for (let k = 0; k < n; k++) {
     if (r.ext < 0 && r.modReq === 0) {
-      if (OPCODE_MAP[key + k]) throw new Error(`duplicate row for ${r.text}`);
+      if (OPCODE_MAP[key + k]) { if (r.plusr) continue; throw new Error(`duplicate row for ${r.text}`); }
       OPCODE_MAP[key + k] = r;
       continue;
     }

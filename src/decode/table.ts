@@ -6,7 +6,8 @@
 //
 //  opcode   hex bytes (the 0F escape included), then optionally:
 //             /r     a ModRM byte follows          /0../7  ModRM whose reg field is this digit
-//             +r     low three bits name a register (operand Z)
+//             +r     low three bits name a register (operand Z); a row for one of the
+//                    eight opcodes (90 NOP) takes precedence over the +r row
 //             mem    only when ModRM.mod != 3      reg     only when ModRM.mod == 3
 //             E8..   a fixed second byte for the whole ModRM (e.g. x87 register forms)
 //  mnemonic as objdump prints it (Intel syntax). "a/b" = name with 16-bit / 32-bit operand size.
@@ -162,7 +163,7 @@ export const TABLE_TEXT = String.raw`
 8E /r     | mov      | Sw,Ew    |                  | end | movsr
 8F /0     | pop      | Ev       |                  |
 90        | nop      |          |                  |
-91 +r     | xchg     | Zv,eAX   |                  |
+90 +r     | xchg     | Zv,eAX   |                  |
 98        | cbw/cwde |          |                  |
 99        | cwd/cdq  |          |                  |
 9A        | call     | Ap       |                  | jump noracle | callf

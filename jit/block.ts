@@ -1,0 +1,46 @@
+// Block formation: decode guest instructions from one physical page until an instruction the
+// table marks as ending a block (jump, end), a repeated string instruction, the page end or the
+// length cap. A block never crosses a 4 KiB page, so invalidation is per page.
+import type { Cpu } from '../src/cpu/state.ts';
+import { decode, Insn, MAX_INSN_LEN } from '../src/decode/decoder.ts';
+import { T_JUMP, T_END, T_REP, T_REPCC, T_PRIV, T_IO } from '../src/decode/rows.ts';
+import { FAULT } from '../src/cpu/fault.ts';
+
+export const MAX_BLOCK_INSNS = 64;
+
+export interface BlockSource {
+  insns: Insn[];
+  /** True when formation stopped because the next instruction crosses the page end. */
+  crossesPage: boolean;
+}
+
+/** Decode the block that starts at `eip` (linear page known to map to physical `phys`). */
+export function formBlock(c: Cpu, eip: number, phys: number, d32: boolean, maxInsns: number): BlockSource {
+  const insns: Insn[] = [];
+  const pageEnd = (phys & ~0xfff) + 4096;
+  let pa = phys, ip = eip;
+  let crossesPage = false;
+  while (insns.length < maxInsns) {
+    const start = pa;
+    let beyond = false;
+    let insn: Insn;
+    try {
+      insn = decode((k) => {
+        if (start + k >= pageEnd) { beyond = true; return 0x90; }
+        return c.mem[start + k];
+      }, ip, d32);
+    } catch (e) {
+      // Too long (#GP): let it fault when it is reached, as the first instruction of a block.
+      if (e !== FAULT || insns.length === 0) throw e;
+      break;
+    }
+    if (beyond) { crossesPage = true; break; }
+    insns.push(insn);
+    pa += insn.len; ip = (ip + insn.len) | 0;
+    const t = insn.row.traits;
+    if (insn.invalid || (t & (T_JUMP | T_END | T_PRIV | T_IO)) || ((t & (T_REP | T_REPCC)) && insn.rep)) break;
+    if (pa >= pageEnd) break;
+  }
+  void MAX_INSN_LEN;
+  return { insns, crossesPage };
+}

@@ -1,0 +1,53 @@
+// JavaScript source for a block. Every row works through its semantic function (generic
+// path: `X3(c, I3)` with the decoded instruction as a closure constant); rows with an inline
+// emitter below get straight-line code instead. The source contains only identifiers chosen
+// here and numbers decoded from guest bytes, never guest text.
+import type { Insn } from '../src/decode/decoder.ts';
+import { T_JUMP, T_PRIV, T_IOPL, T_REP, T_REPCC } from '../src/decode/rows.ts';
+import { INLINE } from './inline.ts';
+
+export interface EmitOptions {
+  /** Use inline emitters where a row has one (false: every instruction via its semantics). */
+  inline: boolean;
+  /** Count executions of this block into stats (profiling instrumentation). */
+  countExecutions: boolean;
+}
+
+/** Rows whose semantics set EIP themselves (transfers, string instructions). */
+export function setsEip(i: Insn): boolean {
+  return (i.row.traits & (T_JUMP | T_REP | T_REPCC)) !== 0 || i.row.sem === 'hlt';
+}
+/** Could executing this instruction store to memory? Then a code-page store must stop the block. */
+export function mayStore(i: Insn): boolean {
+  const r = i.row;
+  if (r.traits & (T_JUMP | T_REP | T_REPCC)) return true;
+  if (r.modrm && i.mod !== 3) return true;
+  if (r.operands.some((o) => o.kind === 'O' || o.kind === 'Y')) return true;
+  return /^(push|pusha|pushaw|pushf|pushfw|enter|call|calln|callf|cmpxchg8b)$/.test(r.sem);
+}
+
+export const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
+
+/** Emit the body of `function (c, r, m, v, E, I, H)`; returns the JS source text. */
+export function emitBlock(insns: Insn[], opts: EmitOptions): string {
+  const out: string[] = [];
+  if (opts.countExecutions) out.push('H.count(B);');
+  for (let k = 0; k < insns.length; k++) {
+    const i = insns[k];
+    const next = (i.eip + i.len) | 0;
+    const t = i.row.traits;
+    out.push(`// ${hex(i.eip)}`);
+    out.push(`c.eip = ${hex(i.eip)};`);
+    if (i.invalid) { out.push('H.ud();'); break; }
+    if (t & T_PRIV) out.push('if (c.cpl !== 0) H.gp0();');
+    if (t & T_IOPL) out.push('if (c.cpl > ((c.flags >> 12) & 3)) H.gp0();');
+    const inl = opts.inline ? INLINE[i.row.sem]?.(i, k) : undefined;
+    if (inl !== undefined && inl !== null) out.push(inl);
+    else out.push(`E[${k}](c, I[${k}]);`);
+    const last = k === insns.length - 1;
+    if (last && !setsEip(i)) out.push(`c.eip = ${hex(next)};`);
+    if (!last && mayStore(i)) out.push(`if (c.smc) { c.eip = ${hex(next)}; return ${k + 1}; }`);
+  }
+  out.push(`return ${insns.length};`);
+  return out.join('\n');
+}

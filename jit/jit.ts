@@ -1,0 +1,215 @@
+// The translator and its dispatch loop. Blocks are cached by (physical address, mode key);
+// each physical page with code keeps its blocks so a store to it drops them all at once.
+// A block returns how many instructions it retired; a fault is a thrown CpuFault with c.eip
+// at the faulting instruction, and the loop hands it to the CPU's interrupt hook.
+import type { Cpu } from '../src/cpu/state.ts';
+import { CS, SS, IOPL } from '../src/cpu/regs.ts';
+import { FAULT, fault, GP, UD, PF_ } from '../src/cpu/fault.ts';
+import { fetchPhys, fetchByte, rd32, wr32, rd16, wr16, rd8, wr8 } from '../src/cpu/memory.ts';
+import { protectCodePage } from '../src/cpu/paging.ts';
+import { testCC } from '../src/cpu/flags.ts';
+import { decode, type Insn } from '../src/decode/decoder.ts';
+import { EXEC, type Exec } from '../src/semantics/index.ts';
+import { T_PRIV, T_IOPL } from '../src/decode/rows.ts';
+import { formBlock, MAX_BLOCK_INSNS } from './block.ts';
+import { emitBlock, setsEip, hex } from './emit.ts';
+import { newStats, bail, type JitStats } from './stats.ts';
+
+export type BlockFn = (c: Cpu, r: Int32Array, m: Uint8Array, v: DataView, E: Exec[], I: Insn[], H: Helpers, B: Block) => number;
+
+export interface Block {
+  phys: number;
+  eip: number;
+  mode: number;
+  fn: BlockFn;
+  insns: Insn[];
+  execs: Exec[];
+  source: string;
+  valid: boolean;
+  /** Executions (only counted when instrumentation is on). */
+  count: number;
+  /** Direct successor cache: the last EIP this block left to, and that block. */
+  succEip: number;
+  succ: Block | null;
+  succGen: number;
+  chainable: boolean;
+}
+
+export interface Helpers {
+  ud(): never; gp0(): never;
+  cc(c: Cpu, n: number): boolean;
+  jt(c: Cpu, target: number): number;
+  rd32: typeof rd32; wr32: typeof wr32; rd16: typeof rd16; wr16: typeof wr16; rd8: typeof rd8; wr8: typeof wr8;
+  count(b: Block): void;
+}
+const HELPERS: Helpers = {
+  ud: () => fault(UD), gp0: () => fault(GP, 0),
+  cc: testCC,
+  jt(c, target) { if ((target >>> 0) > (c.slimit[CS] >>> 0)) fault(GP, 0); return target; },
+  rd32, wr32, rd16, wr16, rd8, wr8,
+  count(b) { b.count++; },
+};
+
+export interface JitOptions {
+  /** One instruction per block, every instruction through its semantic function. */
+  singleStep: boolean;
+  /** Per-block execution counters (profiling). */
+  instrument: boolean;
+  /** Code cache bound: number of blocks before the whole cache is flushed. */
+  maxBlocks: number;
+}
+
+/** Rows after which the successor may be cached: near transfers and fall-through. */
+const CHAIN_SEMS = new Set(['jcc', 'jmp', 'jmpn', 'call', 'calln', 'ret', 'loop', 'loope', 'loopne', 'jecxz']);
+
+export type ExitReason = 'budget' | 'halt' | 'stop';
+
+export class Jit {
+  readonly stats: JitStats = newStats();
+  readonly opts: JitOptions;
+  /** physical page -> (offset | mode << 12) -> block */
+  private pages = new Map<number, Map<number, Block>>();
+  private blockCount = 0;
+  /** Every block ever compiled and still cached, for profiles. */
+  readonly blocks = new Set<Block>();
+
+  constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
+    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, ...opts };
+    c.hooks.codeWrite = (pp) => this.invalidatePage(pp);
+  }
+
+  modeKey(): number {
+    const c = this.c;
+    return c.cpl | ((c.sattr[CS] >> 12) & 4) | ((c.sattr[SS] >> 11) & 8);
+  }
+
+  invalidatePage(pp: number): void {
+    const m = this.pages.get(pp);
+    this.c.codePages[pp] = 0;
+    this.stats.invalidations++;
+    if (!m) return;
+    for (const b of m.values()) { b.valid = false; this.blocks.delete(b); }
+    this.stats.blocksInvalidated += m.size;
+    this.blockCount -= m.size;
+    this.pages.delete(pp);
+  }
+
+  flushCache(): void {
+    for (const pp of this.pages.keys()) this.c.codePages[pp] = 0;
+    for (const b of this.blocks) b.valid = false;
+    this.pages.clear(); this.blocks.clear(); this.blockCount = 0;
+    this.stats.cacheFlushes++;
+  }
+
+  /** Find or build the block at the current EIP. Throws a fault for fetch errors. */
+  private lookup(): Block | null {
+    const c = this.c;
+    const eip = c.eip;
+    if ((eip >>> 0) > (c.slimit[CS] >>> 0)) fault(GP, 0);
+    const lin = (c.sbase[CS] + eip) | 0;
+    const phys = fetchPhys(c, lin);
+    const mode = this.modeKey();
+    const pp = phys >>> 12;
+    if (pp >= c.memPages) { bail(this.stats, 'fetch-outside-ram'); return null; }
+    let m = this.pages.get(pp);
+    const key = (phys & 0xfff) | (mode << 12);
+    const b = m?.get(key);
+    if (b) { this.stats.cacheHits++; return b; }
+    this.stats.cacheMisses++;
+    const d32 = (c.sattr[CS] & 0x4000) !== 0;
+    const src = formBlock(c, eip, phys, d32, this.opts.singleStep ? 1 : MAX_BLOCK_INSNS);
+    if (src.insns.length === 0) { bail(this.stats, 'insn-crosses-page'); return null; }
+    if (this.blockCount >= this.opts.maxBlocks) { this.flushCache(); m = undefined; }
+    const blk = this.compile(src.insns, phys, eip, mode);
+    if (!m) { m = new Map(); this.pages.set(pp, m); }
+    m.set(key, blk);
+    this.blocks.add(blk);
+    this.blockCount++;
+    if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
+    return blk;
+  }
+
+  private compile(insns: Insn[], phys: number, eip: number, mode: number): Block {
+    const t0 = performance.now();
+    const body = emitBlock(insns, { inline: !this.opts.singleStep, countExecutions: this.opts.instrument });
+    const name = `blk_${(eip >>> 0).toString(16).padStart(8, '0')}`;
+    const source = `return function ${name}(c, r, m, v, E, I, H, B) {\n${body}\n}\n//# sourceURL=xenjit://block/${hex(phys)}/${mode}.js`;
+    const fn = new Function(source)() as BlockFn;
+    const last = insns[insns.length - 1];
+    const blk: Block = {
+      phys, eip, mode, fn, insns, execs: insns.map((i) => EXEC[i.row.index] ?? EXEC_UD), source, valid: true, count: 0,
+      succEip: 0, succ: null, succGen: -1,
+      chainable: !setsEip(last) || CHAIN_SEMS.has(last.row.sem),
+    };
+    this.stats.blocksCompiled++;
+    this.stats.compileMs += performance.now() - t0;
+    return blk;
+  }
+
+  /** Execute one instruction that straddles a page boundary, outside any block. */
+  private stepCrossing(): number {
+    const c = this.c;
+    const base = c.sbase[CS], eip = c.eip;
+    const i = decode((k) => fetchByte(c, (base + eip + k) | 0), eip, (c.sattr[CS] & 0x4000) !== 0);
+    if (i.invalid) fault(UD);
+    if ((i.row.traits & T_PRIV) && c.cpl !== 0) fault(GP, 0);
+    if ((i.row.traits & T_IOPL) && c.cpl > ((c.flags & IOPL) >> 12)) fault(GP, 0);
+    EXEC[i.row.index](c, i);
+    if (!setsEip(i)) c.eip = (eip + i.len) | 0;
+    return 1;
+  }
+
+  /** Run until `maxInsns` more instructions retire, the CPU halts, or c.stopped is set. */
+  run(maxInsns: number): ExitReason {
+    const c = this.c, s = this.stats;
+    const end = c.icount + maxInsns;
+    let prev: Block | null = null;
+    while (c.icount < end) {
+      if (c.halted) return 'halt';
+      if (stopRequested(c)) return 'stop';
+      let b: Block | null = null;
+      try {
+        const p: Block | null = prev;
+        if (p !== null && p.succ !== null && p.succEip === c.eip && p.succGen === c.tlbGen && p.succ.valid && p.succ.mode === this.modeKey()) {
+          b = p.succ; s.chainHits++;
+        } else {
+          b = this.lookup();
+          if (p !== null && b !== null && p.chainable && p.valid && (p.phys >>> 12) === (b.phys >>> 12)) {
+            p.succEip = c.eip; p.succ = b; p.succGen = c.tlbGen;
+          }
+        }
+        if (b === null) { c.icount += this.stepCrossing(); prev = null; continue; }
+        c.smc = false;
+        const n = b.fn(c, c.regs, c.mem, c.view, b.execs, b.insns, HELPERS, b);
+        c.icount += n; s.instructions += n; s.blockRuns++;
+        prev = b;
+      } catch (e) {
+        if (e !== FAULT) throw e;
+        prev = null;
+        s.faults++;
+        if (b !== null) {
+          const k = b.insns.findIndex((x) => x.eip === c.eip);
+          if (k > 0) { c.icount += k; s.instructions += k; }
+        }
+        this.deliverFault();
+      }
+    }
+    return 'budget';
+  }
+
+  private deliverFault(): void {
+    const c = this.c;
+    const { vector, error, address } = FAULT;
+    if (vector === PF_) c.cr2 = address;
+    const h = c.hooks.interrupt;
+    if (!h) { c.stopped = true; c.lastFault = vector; return; }
+    try { h(c, vector, error, false); } catch (e) {
+      if (e !== FAULT) throw e;
+      // Delivery itself faulted and the hook let it escape: stop the CPU rather than loop.
+      c.stopped = true; c.lastFault = FAULT.vector;
+    }
+  }
+}
+
+const EXEC_UD: Exec = () => fault(UD);
+function stopRequested(c: Cpu): boolean { return c.stopped; }

@@ -1,0 +1,26 @@
+import { describe, it, expect } from 'vitest';
+import { Cpu } from '../../src/cpu/state.ts';
+import { setFlatSegments } from '../../src/cpu/flat.ts';
+import { Jit } from '../../jit/jit.ts';
+import { EAX, ECX, ESP } from '../../src/cpu/regs.ts';
+
+function machine(code: number[], singleStep = false) {
+  const c = new Cpu(1 << 20);
+  setFlatSegments(c, 0);
+  c.mem.set(code, 0x1000);
+  c.eip = 0x1000; c.regs[ESP] = 0x8000;
+  return { c, jit: new Jit(c, { singleStep }) };
+}
+
+describe('jit smoke', () => {
+  for (const singleStep of [false, true]) {
+    it(`sums 1..100 in a loop (singleStep=${singleStep})`, () => {
+      // xor eax,eax; mov ecx,100; L: add eax,ecx; loop L; hlt
+      const { c, jit } = machine([0x31, 0xc0, 0xb9, 100, 0, 0, 0, 0x01, 0xc8, 0xe2, 0xfc, 0xf4], singleStep);
+      expect(jit.run(10000)).toBe('halt');
+      expect(c.regs[EAX]).toBe(5050);
+      expect(c.regs[ECX]).toBe(0);
+      expect(c.icount).toBe(2 + 200 + 1);
+    });
+  }
+});
