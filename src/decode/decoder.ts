@@ -99,7 +99,7 @@ export function decode(fetch: (i: number) => number, eip: number, d32: boolean, 
     break;
   }
   let key = b;
-  if (b === 0x0f) key = 256 + next();
+  if (b === 0x0f) { b = next(); key = 256 + b; }
   out.osz = o32 ? 4 : 2; out.asz = a32 ? 4 : 2;
   let slot = OPCODE_MAP[key];
   let row: Row | undefined;

@@ -40,7 +40,8 @@ export function aaa(c: Cpu): void {
 export function aas(c: Cpu): void {
   let f = getFlags(c);
   let ax = c.regs[EAX] & 0xffff;
-  if ((ax & 0xf) > 9 || (f & AF)) { ax = (((ax - 6) & 0xff) | ((ax - 0x100) & 0xff00)); f |= AF | CF; } else f &= ~(AF | CF);
+  // AX - 6 borrows from AH before AH is decremented (SDM vol. 2 "AAS" Operation).
+  if ((ax & 0xf) > 9 || (f & AF)) { ax = (ax - 6 - 0x100) & 0xffff; f |= AF | CF; } else f &= ~(AF | CF);
   setReg(c, EAX, 2, ax & 0xff0f);
   setFlagsAll(c, f);
 }

@@ -29,7 +29,9 @@ const bodies: Record<string, Body> = {
     const d = step(c, sz); adv(c, i, ESI, d); adv(c, i, EDI, d);
   },
   cmps(c, i, sz) {
-    const a = rd(c, srcSeg(i), idx(c, i, ESI), sz), b = rd(c, ES, idx(c, i, EDI), sz);
+    // The ES:[eDI] operand is read first: a fault on both reports the destination's address,
+    // as the oracle CPU does.
+    const b = rd(c, ES, idx(c, i, EDI), sz), a = rd(c, srcSeg(i), idx(c, i, ESI), sz);
     sub(c, a, b, sz);
     const d = step(c, sz); adv(c, i, ESI, d); adv(c, i, EDI, d);
   },
