@@ -169,7 +169,7 @@ export class Jit {
       if (stopRequested(c)) return 'stop';
       let b: Block | null = null;
       try {
-        const p: Block | null = prev;
+        const p = prev as Block | null;
         if (p !== null && p.succ !== null && p.succEip === c.eip && p.succGen === c.tlbGen && p.succ.valid && p.succ.mode === this.modeKey()) {
           b = p.succ; s.chainHits++;
         } else {
