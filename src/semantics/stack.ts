@@ -42,13 +42,10 @@ export function probeStack(c: Cpu, bytes: number): void {
 export function push(c: Cpu, i: Insn): void {
   const op = i.row.operands[0];
   if (op.kind === 'fixed') {
-    // PUSH Sreg with a 32-bit operand size writes only the selector word (recent CPUs do a
-    // 16-bit store, SDM vol. 2 "PUSH"); ESP still moves by 4.
+    // PUSH Sreg with a 32-bit operand size: the SDM allows a zero-extended dword or a 16-bit
+    // store; we store the zero-extended dword, as the AMD parts our oracle runs on do.
     const sreg = ['ES', 'CS', 'SS', 'DS', 'FS', 'GS'].indexOf(op.fixed!);
-    const sp = spAdd(c, -i.osz);
-    wr(c, SS, sp, 2, c.sel[sreg]);
-    if (i.osz === 4) probeWrite(c, linear(c, SS, sp, 4, true), 4, c.cpl === 3 ? ACC_U : 0);
-    setSp(c, sp);
+    pushValue(c, c.sel[sreg] & 0xffff, i.osz);
     return;
   }
   const v = op.kind === 'I' ? i.imm : read(c, i, 0);
