@@ -70,12 +70,14 @@ export class Jit {
   /** physical page -> (offset | mode << 12) -> block */
   private pages = new Map<number, Map<number, Block>>();
   private blockCount = 0;
+  /** physical page -> 1 for every byte some cached block was translated from */
+  private codeBytes = new Map<number, Uint8Array>();
   /** Every block ever compiled and still cached, for profiles. */
   readonly blocks = new Set<Block>();
 
   constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
     this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, ...opts };
-    c.hooks.codeWrite = (pp) => this.invalidatePage(pp);
+    c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
   }
 
   modeKey(): number {
@@ -83,7 +85,21 @@ export class Jit {
     return c.cpl | ((c.sattr[CS] >> 12) & 4) | ((c.sattr[SS] >> 11) & 8);
   }
 
+  /** A store hit a code page: drop the page's blocks only if it touched translated bytes
+   *  (data sharing a page with code is common and must not cost a retranslation). */
+  private codeWrite(pa: number, len: number): void {
+    const pp = pa >>> 12, map = this.codeBytes.get(pp);
+    if (map) {
+      let hit = false;
+      for (let a = pa & 0xfff, e = Math.min(4096, a + len); a < e; a++) if (map[a]) { hit = true; break; }
+      if (!hit) { this.stats.dataWritesToCodePages++; return; }
+    }
+    this.invalidatePage(pp);
+    this.c.smc = true;
+  }
+
   invalidatePage(pp: number): void {
+    this.codeBytes.delete(pp);
     const m = this.pages.get(pp);
     this.c.codePages[pp] = 0;
     this.stats.invalidations++;
@@ -96,6 +112,7 @@ export class Jit {
 
   flushCache(): void {
     for (const pp of this.pages.keys()) this.c.codePages[pp] = 0;
+    this.codeBytes.clear();
     for (const b of this.blocks) b.valid = false;
     this.pages.clear(); this.blocks.clear(); this.blockCount = 0;
     this.stats.cacheFlushes++;
@@ -126,6 +143,10 @@ export class Jit {
     this.blocks.add(blk);
     this.blockCount++;
     if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
+    let bytes = this.codeBytes.get(pp);
+    if (!bytes) { bytes = new Uint8Array(4096); this.codeBytes.set(pp, bytes); }
+    const last = src.insns[src.insns.length - 1];
+    bytes.fill(1, phys & 0xfff, Math.min(4096, (phys & 0xfff) + ((last.eip + last.len - eip) >>> 0)));
     return blk;
   }
 

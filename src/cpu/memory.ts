@@ -53,13 +53,13 @@ export function readLin(c: Cpu, lin: number, size: number, acc: number): number 
 function writePhysByte(c: Cpu, pa: number, v: number): void {
   if (pa < 0 || pa >= c.mem.length) return;
   c.mem[pa] = v;
-  const pp = pa >>> 12;
-  if (c.codePages[pp]) codeWritten(c, pp);
+  if (c.codePages[pa >>> 12]) codeWritten(c, pa, 1);
 }
 
-function codeWritten(c: Cpu, pp: number): void {
-  c.smc = true;
-  c.hooks.codeWrite?.(pp);
+/** A store reached a page holding translated code; the translator decides whether it hit
+ *  translated bytes (then it drops those blocks and sets c.smc so the running block stops). */
+function codeWritten(c: Cpu, pa: number, len: number): void {
+  c.hooks.codeWrite?.(pa, len);
 }
 
 /** Make sure a write of `size` bytes at `lin` will not fault (for read-modify-write and for
@@ -77,8 +77,7 @@ export function writeLin(c: Cpu, lin: number, size: number, v: number, acc: numb
       if (size === 1) c.mem[pa0] = v;
       else if (size === 2) c.view.setUint16(pa0, v, true);
       else c.view.setInt32(pa0, v, true);
-      const pp = pa0 >>> 12;
-      if (c.codePages[pp]) codeWritten(c, pp);
+      if (c.codePages[pa0 >>> 12]) codeWritten(c, pa0, size);
     }
     return;
   }

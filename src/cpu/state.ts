@@ -15,8 +15,8 @@ export interface CpuHooks {
   ioWrite?(port: number, size: number, value: number): void;
   /** CPUID leaf/subleaf: fill c.regs EAX..EDX. */
   cpuid?(c: Cpu, leaf: number, sub: number): boolean;
-  /** Called when a write lands in a physical page that holds translated code. */
-  codeWrite?(physPage: number): void;
+  /** Called after a store of `len` bytes at physical `pa` in a page that holds translated code. */
+  codeWrite?(pa: number, len: number): void;
 }
 
 export const TLB_CAPACITY = 8192;

@@ -1,0 +1,43 @@
+// The xenjit command line.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join, dirname } from 'node:path';
+import { Command } from 'commander';
+import { runBare } from './bare.ts';
+import { formatStats } from './stats.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEMO_GUEST = join(here, '..', '..', 'tests', 'guests', 'demo.bin');
+
+const program = new Command('xenjit')
+  .description('Runs 32-bit x86 Xen PV guests on Node.js: an i686 CPU with a block JIT to JavaScript.\nThe Xen PV runtime (run, profile, regress) is not built yet; today the core runs bare-metal guests.')
+  .version('0.1.0');
+
+program.command('demo')
+  .description('run the embedded demo guest (a bare-metal sieve) on the CPU core and show JIT counters')
+  .option('--single-step', 'one instruction per block, every instruction through its semantics')
+  .option('--max-insns <n>', 'instruction budget', '100000000')
+  .action((o: { singleStep?: boolean; maxInsns: string }) => {
+    const image = readFileSync(DEMO_GUEST);
+    const r = runBare(image, Number(o.maxInsns), { singleStep: !!o.singleStep });
+    process.stdout.write(r.output);
+    console.log(`\n[exit: ${r.exit}; ${r.cpu.icount} instructions in ${r.seconds.toFixed(3)} s = ${(r.cpu.icount / r.seconds / 1e6).toFixed(1)} guest MIPS]`);
+    console.log(formatStats(r.jit.stats));
+    if (r.exit !== 'halt') process.exitCode = 1;
+  });
+
+program.command('run-bare <image>')
+  .description('run a flat binary (loaded at 0x1000, flat 32-bit CPL 0, debug console on port 0xE9)')
+  .option('--single-step', 'one instruction per block')
+  .option('--max-insns <n>', 'instruction budget', '1000000000')
+  .action((file: string, o: { singleStep?: boolean; maxInsns: string }) => {
+    let image: Buffer;
+    try { image = readFileSync(file); } catch (e) { console.error(`xenjit: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`); process.exitCode = 2; return; }
+    if (image.length === 0 || image.length > (4 << 20) - 0x2000) { console.error(`xenjit: ${file}: a flat image must be 1 byte to 4 MiB - 8 KiB`); process.exitCode = 2; return; }
+    const r = runBare(image, Number(o.maxInsns), { singleStep: !!o.singleStep });
+    process.stdout.write(r.output);
+    console.error(`[exit: ${r.exit}; ${r.cpu.icount} instructions]`);
+    if (r.exit !== 'halt') process.exitCode = 1;
+  });
+
+await program.parseAsync();

@@ -1,0 +1,13 @@
+// Human-readable JIT counters.
+import type { JitStats } from '../../jit/stats.ts';
+
+export function formatStats(s: JitStats): string {
+  const lines = [
+    `blocks compiled ${s.blocksCompiled} (${s.compileMs.toFixed(1)} ms), block runs ${s.blockRuns}, instructions ${s.instructions}` +
+      (s.blockRuns ? ` (${(s.instructions / s.blockRuns).toFixed(2)} per block run)` : ''),
+    `cache hits ${s.cacheHits}, misses ${s.cacheMisses}, chained ${s.chainHits}, flushes ${s.cacheFlushes}`,
+    `invalidations ${s.invalidations} (${s.blocksInvalidated} blocks), data stores to code pages ${s.dataWritesToCodePages}, faults ${s.faults}`,
+    `bail-outs: ${Object.entries(s.bailouts).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+  ];
+  return lines.join('\n');
+}
