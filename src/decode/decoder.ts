@@ -115,6 +115,8 @@ export function decode(fetch: (i: number) => number, eip: number, d32: boolean, 
   if (row.plusr) out.zreg = b & 7;
   // LOCK is only valid on lockable rows with a memory destination (SDM vol. 2 "LOCK").
   if (out.lock && (!(row.traits & T_LOCK) || out.mod === 3 || !row.modrm)) out.invalid = true;
+  // Only CR0 CR2 CR3 CR4 exist; other CRn encodings are #UD before any privilege check.
+  if (row.operands.some((o) => o.kind === 'C') && (out.reg === 1 || out.reg > 4)) out.invalid = true;
   let first = true;
   for (const op of row.operands) {
     const n = immBytes(op, out.osz, out.asz);

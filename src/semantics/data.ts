@@ -23,7 +23,10 @@ export function xchg(c: Cpu, i: Insn): void {
 export function xadd(c: Cpu, i: Insn): void {
   const sz = size(i, 0), a = readForUpdate(c, i, 0), b = read(c, i, 1);
   const r = add(c, a, b, sz);
-  write(c, i, 1, a); write(c, i, 0, r);
+  // SRC <- DEST then DEST <- TEMP (SDM vol. 2 "XADD"), so with one register for both the sum
+  // wins; with a memory destination store it first, since the source register may be part of
+  // its address.
+  if (i.mod === 3) { write(c, i, 1, a); write(c, i, 0, r); } else { write(c, i, 0, r); write(c, i, 1, a); }
 }
 /** CMPXCHG always writes its destination (the old value back on mismatch), SDM vol. 2. */
 export function cmpxchg(c: Cpu, i: Insn): void {

@@ -7,7 +7,7 @@ import { CS, SS, DS, ES, FS, GS, CR0_PE, CR0_PG, CR0_WP, CR4_PAE, EFER_NXE, IF, 
 import { selectTlb, flushAll } from '../../src/cpu/paging.ts';
 import { setFlagsAll, getFlags } from '../../src/cpu/flags.ts';
 import { Jit } from '../../jit/jit.ts';
-import { PF_, FAULT } from '../../src/cpu/fault.ts';
+import { PF_, FAULT, GP, fault } from '../../src/cpu/fault.ts';
 import { loadSegment } from '../../src/semantics/segments.ts';
 import {
   CODE_BASE, DATA_BASE, RO_BASE, STACK_BASE, WINDOW, V_DONE, V_TIMEOUT, V_BAD, seededWindow,
@@ -41,7 +41,12 @@ export class OracleMachine {
   constructor(readonly header: OracleHeader, readonly mode: Mode) {
     const c = this.c;
     this.jit = new Jit(c, { singleStep: mode === 'step' });
-    c.hooks.interrupt = (_c, vector, error) => { this.hit.vector = vector; this.hit.error = error; c.stopped = true; };
+    // Linux's IDT: only gates 3 (#BP), 4 (#OF) and 0x80 have DPL 3, so any other INT n from
+    // ring 3 is #GP(n*8+2) (SDM vol. 3 §6.12.1.1); the generator never uses INT 0x80.
+    c.hooks.interrupt = (_c, vector, error, soft) => {
+      if (soft && vector !== 3 && vector !== 4) fault(GP, vector * 8 + 2);
+      this.hit.vector = vector; this.hit.error = error; c.stopped = true;
+    };
     const v = c.view;
     const pte = (addr: number, pa: number, flags: number, nx: boolean): void => { v.setInt32(addr, pa | flags, true); v.setInt32(addr + 4, nx ? NX_HI : 0, true); };
     pte(P_PDPT + 0, P_PD0, PTE_P, false);

@@ -19,7 +19,13 @@ const EDGE = [0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000,
 const COUNTS = [0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 255];
 /** Selectors the harness models: null, LDT entries (and one past the LDT), Linux GDT user/kernel. */
 export const SELECTORS = [0, 3, 0x07, 0x0f, 0x17, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x47, 0x04, 0x0c, 0x23, 0x2b, 0x33, 0x18, 0x10, 0x28, 0x29, 0x2a, 0x20, 0x21, 0x1b];
+/** Code selectors for far transfers; never 0x33, which would switch the host to 64-bit mode. */
+const FAR_SELECTORS = [0x23, 0x23, 0x23, 0x1f, 0x3f, 0x37, 0x2b, 0, 0x47, 0x10, 0x08, 0x2f, 0x20];
 const STACK_TOP = STACK_BASE + 0x800;
+
+/** push imm of operand size osz (68 iz, with 66 for 16 bits). */
+function pushImm(v: number, osz: number): number[] { return osz === 2 ? [0x66, 0x68, v & 0xff, (v >> 8) & 0xff] : [0x68, ...le(v, 4)]; }
+function farTarget(r: Rng, codeOffset: number): number { return r.chance(0.7) ? CODE_BASE + codeOffset + r.int(0x100) : CODE_BASE + r.int(0x2000); }
 
 function value(r: Rng): number {
   const k = r.int(4);
@@ -166,11 +172,17 @@ export function genCase(form: Form, r: Rng): OracleCase | null {
       let v = row.sem === 'shift' || row.sem === 'shiftd' ? r.pick(COUNTS) : value(r);
       if (sem === 'enter') v = imm.length === 0 ? r.int(64) : r.pick([0, 1, 2, 3, 31]);
       if (sem === 'aam' || sem === 'aad') v = r.pick([10, 0, 16, 7, r.int(256)]);
+      // RETF imm16: a large release makes the order of the stack and CS checks vendor-specific.
+      if (sem === 'retf') v = r.int(0x40) * 2;
+      if (sem === 'int') { v = r.pick([3, 4, r.int(256), r.int(32)]); if (v === 0x80) v = 0x81; }
       imm.push(...le(v, n));
     } else if (o.kind === 'J') {
       const n = o.size === 'b' ? 1 : osz;
-      const v = n === 1 ? r.int(256) : n === 2 ? r.int(0x10000) : (r.chance(0.8) ? r.int(0x1000) - 0x200 : r.u32());
+      // rel32 targets stay within +-128 KiB: beyond the layout the host's own mappings differ.
+      const v = n === 1 ? r.int(256) : n === 2 ? r.int(0x10000) : (r.chance(0.8) ? r.int(0x1000) - 0x200 : r.int(0x40000) - 0x20000);
       imm.push(...le(v, n));
+    } else if (o.kind === 'A') {
+      imm.push(...le(farTarget(r, 0x100), osz), ...le(r.pick(FAR_SELECTORS), 2));
     } else if (o.kind === 'O') {
       imm.push(...le(target(r, opSizeBytes, a16), a16 ? 2 : 4));
     }
@@ -213,6 +225,21 @@ export function genCase(form: Form, r: Rng): OracleCase | null {
       void seg16;
     }
   }
+  if (sem === 'retf') { setup.push(...pushImm(r.pick(FAR_SELECTORS), osz), ...pushImm(farTarget(r, 0x100), osz)); }
+  if (sem === 'iret') {
+    const fl = (r.u32() & 0x8d5) | 0x202;
+    setup.push(...pushImm(fl, osz), ...pushImm(r.pick(FAR_SELECTORS), osz), ...pushImm(farTarget(r, 0x100), osz));
+  }
+  if ((sem === 'callf' || sem === 'jmpf') && isMem && r.chance(0.8)) {
+    const i = decodeBytes([...pre, ...op, ...modrm, ...imm], CODE_BASE);
+    if ((i.seg < 0 || i.seg === 3) && !(i.eaSeg === 2 && a16)) {
+      let a = i.disp + (i.base >= 0 ? regs[i.base] : 0) + (i.index >= 0 ? regs[i.index] << i.scale : 0);
+      a = i.asz === 2 ? a & 0xffff : a | 0;
+      const off = farTarget(r, 0x100);
+      setup.push(...(osz === 2 ? [0x66, 0xc7, 0x05, ...le(a, 4), ...le(off, 2)] : [0xc7, 0x05, ...le(a, 4), ...le(off, 4)]));
+      setup.push(0x66, 0xc7, 0x05, ...le((a + osz) | 0, 4), ...le(r.pick(FAR_SELECTORS), 2));
+    }
+  }
   const code = [...setup, ...pre, ...op, ...modrm, ...imm];
   if (code.length - setup.length > 15) return null;
   void win;
@@ -222,7 +249,7 @@ export function genCase(form: Form, r: Rng): OracleCase | null {
 /** Multi-instruction cases for block mode: 2..6 register-form instructions with fully
  *  defined results (no undefined flags), so lazy-flag and register-caching bugs show. */
 export function genSequence(r: Rng, forms: Form[]): OracleCase | null {
-  const simple = forms.filter((f) => f.row.fundef === 0 && f.row.sem !== 'shift' && f.row.sem !== 'shiftd' && !(f.row.traits & (T_REP | T_REPCC)) && !/^(j|call|ret|loop|int|into|bound|ud2|undefined|push|pop|enter|leave|jecxz|movsr|lseg|lar|lsl|verr|verw|arpl|pusha|popa|pushaw|popaw|popf|popfw|pushf|pushfw|cmpxchg8b)/.test(f.row.sem));
+  const simple = forms.filter((f) => f.row.fundef === 0 && f.row.sem !== 'shift' && f.row.sem !== 'shiftd' && !(f.row.traits & (T_REP | T_REPCC)) && !/^(j|call|ret|loop|int|into|bound|ud2|undefined|push|pop|enter|leave|jecxz|movsr|lseg|lar|lsl|verr|verw|arpl|xlat|pusha|popa|pushaw|popaw|popf|popfw|pushf|pushfw|cmpxchg8b)/.test(f.row.sem));
   const n = 2 + r.int(5);
   const parts: number[][] = [];
   let base: OracleCase | null = null;
