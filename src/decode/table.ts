@@ -48,31 +48,31 @@ export const TABLE_TEXT = String.raw`
 03 /r     | add      | Gv,Ev    | w:OSZAPC         |
 04        | add      | AL,Ib    | w:OSZAPC         |
 05        | add      | eAX,Iz   | w:OSZAPC         |
-06        | push     | ES       |                  | nowb
-07        | pop      | ES       |                  | end
+06        | pushw/push | ES     |                  | nowb
+07        | popw/pop | ES       |                  | end
 08 /r     | or       | Eb,Gb    | w:OSZPC u:A      | lock
 09 /r     | or       | Ev,Gv    | w:OSZPC u:A      | lock
 0A /r     | or       | Gb,Eb    | w:OSZPC u:A      |
 0B /r     | or       | Gv,Ev    | w:OSZPC u:A      |
 0C        | or       | AL,Ib    | w:OSZPC u:A      |
 0D        | or       | eAX,Iz   | w:OSZPC u:A      |
-0E        | push     | CS       |                  | nowb
+0E        | pushw/push | CS     |                  | nowb
 10 /r     | adc      | Eb,Gb    | r:C w:OSZAPC     | lock
 11 /r     | adc      | Ev,Gv    | r:C w:OSZAPC     | lock
 12 /r     | adc      | Gb,Eb    | r:C w:OSZAPC     |
 13 /r     | adc      | Gv,Ev    | r:C w:OSZAPC     |
 14        | adc      | AL,Ib    | r:C w:OSZAPC     |
 15        | adc      | eAX,Iz   | r:C w:OSZAPC     |
-16        | push     | SS       |                  | nowb
-17        | pop      | SS       |                  | end
+16        | pushw/push | SS     |                  | nowb
+17        | popw/pop | SS       |                  | end
 18 /r     | sbb      | Eb,Gb    | r:C w:OSZAPC     | lock
 19 /r     | sbb      | Ev,Gv    | r:C w:OSZAPC     | lock
 1A /r     | sbb      | Gb,Eb    | r:C w:OSZAPC     |
 1B /r     | sbb      | Gv,Ev    | r:C w:OSZAPC     |
 1C        | sbb      | AL,Ib    | r:C w:OSZAPC     |
 1D        | sbb      | eAX,Iz   | r:C w:OSZAPC     |
-1E        | push     | DS       |                  | nowb
-1F        | pop      | DS       |                  | end
+1E        | pushw/push | DS     |                  | nowb
+1F        | popw/pop | DS       |                  | end
 20 /r     | and      | Eb,Gb    | w:OSZPC u:A      | lock
 21 /r     | and      | Ev,Gv    | w:OSZPC u:A      | lock
 22 /r     | and      | Gb,Eb    | w:OSZPC u:A      |
@@ -109,9 +109,9 @@ export const TABLE_TEXT = String.raw`
 61        | popaw/popa | -      |                  |
 62 /r mem | bound    | Gv,Ma    |                  | nowb
 63 /r     | arpl     | Ew,Gw    | w:Z              | noracle
-68        | push     | Iz       |                  | nowb
+68        | pushw/push | Iz     |                  | nowb
 69 /r     | imul     | Gv,Ev,Iz | w:OC u:SZAP      |
-6A        | push     | Ibs      |                  | nowb
+6A        | pushw/push | Ibs    |                  | nowb
 6B /r     | imul     | Gv,Ev,Ibs | w:OC u:SZAP     |
 6C        | ins      | Yb,DX    | r:D              | rep io noracle
 6D        | ins      | Yz,DX    | r:D              | rep io noracle
@@ -162,7 +162,7 @@ export const TABLE_TEXT = String.raw`
 8D /r mem | lea      | Gv,M     |                  |
 8E /r     | mov      | Sw,Ew    |                  | end | movsr
 8F /0     | pop      | Ev       |                  |
-90        | nop      |          |                  |
+90        | xchg ax,ax/nop |    |                  |
 90 +r     | xchg     | Zv,eAX   |                  |
 98        | cbw/cwde |          |                  |
 99        | cwd/cdq  |          |                  |
@@ -196,7 +196,7 @@ C0 /2     | rcl      | Eb,Ib    | r:C w:OC         | | shift
 C0 /3     | rcr      | Eb,Ib    | r:C w:OC         | | shift
 C0 /4     | shl      | Eb,Ib    | w:OSZPC u:A      | | shift
 C0 /5     | shr      | Eb,Ib    | w:OSZPC u:A      | | shift
-C0 /6     | sal      | Eb,Ib    | w:OSZPC u:A      | undoc | shift
+C0 /6     | shl      | Eb,Ib    | w:OSZPC u:A      | undoc | shift
 C0 /7     | sar      | Eb,Ib    | w:OSZPC u:A      | | shift
 C1 /0     | rol      | Ev,Ib    | w:OC             | | shift
 C1 /1     | ror      | Ev,Ib    | w:OC             | | shift
@@ -204,18 +204,18 @@ C1 /2     | rcl      | Ev,Ib    | r:C w:OC         | | shift
 C1 /3     | rcr      | Ev,Ib    | r:C w:OC         | | shift
 C1 /4     | shl      | Ev,Ib    | w:OSZPC u:A      | | shift
 C1 /5     | shr      | Ev,Ib    | w:OSZPC u:A      | | shift
-C1 /6     | sal      | Ev,Ib    | w:OSZPC u:A      | undoc | shift
+C1 /6     | shl      | Ev,Ib    | w:OSZPC u:A      | undoc | shift
 C1 /7     | sar      | Ev,Ib    | w:OSZPC u:A      | | shift
-C2        | ret      | Iw       |                  | jump
-C3        | ret      |          |                  | jump
+C2        | retw/ret | Iw       |                  | jump
+C3        | retw/ret |          |                  | jump
 C4 /r mem | les      | Gv,Mp    |                  | end | lseg
 C5 /r mem | lds      | Gv,Mp    |                  | end | lseg
 C6 /0     | mov      | Eb,Ib    |                  |
 C7 /0     | mov      | Ev,Iz    |                  |
-C8        | enter    | Iw,Ib    |                  |
-C9        | leave    |          |                  |
-CA        | retf     | Iw       |                  | jump noracle
-CB        | retf     |          |                  | jump noracle
+C8        | enterw/enter | Iw,Ib |                  |
+C9        | leavew/leave |      |                  |
+CA        | retfw/retf | Iw     |                  | jump noracle
+CB        | retfw/retf |        |                  | jump noracle
 CC        | int3     |          |                  | jump
 CD        | int      | Ib       |                  | jump noracle
 CE        | into     |          | r:O              | jump
@@ -226,7 +226,7 @@ D0 /2     | rcl      | Eb,1     | r:C w:OC         | | shift
 D0 /3     | rcr      | Eb,1     | r:C w:OC         | | shift
 D0 /4     | shl      | Eb,1     | w:OSZPC u:A      | | shift
 D0 /5     | shr      | Eb,1     | w:OSZPC u:A      | | shift
-D0 /6     | sal      | Eb,1     | w:OSZPC u:A      | undoc | shift
+D0 /6     | shl      | Eb,1     | w:OSZPC u:A      | undoc | shift
 D0 /7     | sar      | Eb,1     | w:OSZPC u:A      | | shift
 D1 /0     | rol      | Ev,1     | w:OC             | | shift
 D1 /1     | ror      | Ev,1     | w:OC             | | shift
@@ -234,7 +234,7 @@ D1 /2     | rcl      | Ev,1     | r:C w:OC         | | shift
 D1 /3     | rcr      | Ev,1     | r:C w:OC         | | shift
 D1 /4     | shl      | Ev,1     | w:OSZPC u:A      | | shift
 D1 /5     | shr      | Ev,1     | w:OSZPC u:A      | | shift
-D1 /6     | sal      | Ev,1     | w:OSZPC u:A      | undoc | shift
+D1 /6     | shl      | Ev,1     | w:OSZPC u:A      | undoc | shift
 D1 /7     | sar      | Ev,1     | w:OSZPC u:A      | | shift
 D2 /0     | rol      | Eb,CL    | w:OC             | | shift
 D2 /1     | ror      | Eb,CL    | w:OC             | | shift
@@ -242,7 +242,7 @@ D2 /2     | rcl      | Eb,CL    | r:C w:OC         | | shift
 D2 /3     | rcr      | Eb,CL    | r:C w:OC         | | shift
 D2 /4     | shl      | Eb,CL    | w:OSZPC u:A      | | shift
 D2 /5     | shr      | Eb,CL    | w:OSZPC u:A      | | shift
-D2 /6     | sal      | Eb,CL    | w:OSZPC u:A      | undoc | shift
+D2 /6     | shl      | Eb,CL    | w:OSZPC u:A      | undoc | shift
 D2 /7     | sar      | Eb,CL    | w:OSZPC u:A      | | shift
 D3 /0     | rol      | Ev,CL    | w:OC             | | shift
 D3 /1     | ror      | Ev,CL    | w:OC             | | shift
@@ -250,7 +250,7 @@ D3 /2     | rcl      | Ev,CL    | r:C w:OC         | | shift
 D3 /3     | rcr      | Ev,CL    | r:C w:OC         | | shift
 D3 /4     | shl      | Ev,CL    | w:OSZPC u:A      | | shift
 D3 /5     | shr      | Ev,CL    | w:OSZPC u:A      | | shift
-D3 /6     | sal      | Ev,CL    | w:OSZPC u:A      | undoc | shift
+D3 /6     | shl      | Ev,CL    | w:OSZPC u:A      | undoc | shift
 D3 /7     | sar      | Ev,CL    | w:OSZPC u:A      | | shift
 D4        | aam      | Ib       | w:SZP u:OAC      |
 D5        | aad      | Ib       | w:SZP u:OAC      |
@@ -272,8 +272,8 @@ E4        | in       | AL,Ib    |                  | io noracle
 E5        | in       | eAX,Ib   |                  | io noracle
 E6        | out      | Ib,AL    |                  | io noracle nowb
 E7        | out      | Ib,eAX   |                  | io noracle nowb
-E8        | call     | Jz       |                  | jump
-E9        | jmp      | Jz       |                  | jump
+E8        | callw/call | Jz     |                  | jump
+E9        | jmpw/jmp | Jz       |                  | jump
 EA        | jmp      | Ap       |                  | jump noracle | jmpf
 EB        | jmp      | Jb       |                  | jump
 EC        | in       | AL,DX    |                  | io noracle
@@ -320,10 +320,10 @@ FF /6     | push     | Ev       |                  | nowb
 0F 00 /3  | ltr      | Ew       |                  | priv noracle end nowb
 0F 00 /4  | verr     | Ew       | w:Z              | nowb
 0F 00 /5  | verw     | Ew       | w:Z              | nowb
-0F 01 /0 mem | sgdt  | Ms       |                  | noracle
-0F 01 /1 mem | sidt  | Ms       |                  | noracle
-0F 01 /2 mem | lgdt  | Ms       |                  | priv noracle end nowb
-0F 01 /3 mem | lidt  | Ms       |                  | priv noracle end nowb
+0F 01 /0 mem | sgdtw/sgdtd | Ms |                  | noracle | sgdt
+0F 01 /1 mem | sidtw/sidtd | Ms |                  | noracle | sidt
+0F 01 /2 mem | lgdtw/lgdtd | Ms |                  | priv noracle end nowb | lgdt
+0F 01 /3 mem | lidtw/lidtd | Ms |                  | priv noracle end nowb | lidt
 0F 01 /4  | smsw     | Ev       |                  | noracle
 0F 01 /6  | lmsw     | Ew       |                  | priv noracle end nowb
 0F 01 /7 mem | invlpg | M       |                  | priv noracle end nowb
@@ -350,14 +350,14 @@ FF /6     | push     | Ev       |                  | nowb
 0F 40 cc /r | cmov   | Gv,Ev    | r:OSZPC          |
 0F 80 cc  | j        | Jz       | r:OSZPC          | jump cond
 0F 90 cc /r | set    | Eb       | r:OSZPC          |
-0F A0     | push     | FS       |                  | nowb
-0F A1     | pop      | FS       |                  | end
+0F A0     | pushw/push | FS     |                  | nowb
+0F A1     | popw/pop | FS       |                  | end
 0F A2     | cpuid    |          |                  | noracle
 0F A3 /r  | bt       | Ev,Gv    | w:C u:OSAP       | nowb
 0F A4 /r  | shld     | Ev,Gv,Ib | w:OSZPC u:A      | | shiftd
 0F A5 /r  | shld     | Ev,Gv,CL | w:OSZPC u:A      | | shiftd
-0F A8     | push     | GS       |                  | nowb
-0F A9     | pop      | GS       |                  | end
+0F A8     | pushw/push | GS     |                  | nowb
+0F A9     | popw/pop | GS       |                  | end
 0F AB /r  | bts      | Ev,Gv    | w:C u:OSAP       | lock
 0F AC /r  | shrd     | Ev,Gv,Ib | w:OSZPC u:A      | | shiftd
 0F AD /r  | shrd     | Ev,Gv,CL | w:OSZPC u:A      | | shiftd
