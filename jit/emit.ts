@@ -4,7 +4,9 @@
 // here and numbers decoded from guest bytes, never guest text.
 import type { Insn } from '../src/decode/decoder.ts';
 import { T_JUMP, T_PRIV, T_IOPL, T_REP, T_REPCC } from '../src/decode/rows.ts';
-import { INLINE } from './inline.ts';
+import { INLINE, type EmitContext } from './inline.ts';
+import { NO_FAULT_WITHOUT_MEMORY } from '../src/semantics/index.ts';
+import { flagLiveness } from './liveness.ts';
 
 export interface EmitOptions {
   /** Use inline emitters where a row has one (false: every instruction via its semantics). */
@@ -16,6 +18,14 @@ export interface EmitOptions {
 /** Rows whose semantics set EIP themselves (transfers, string instructions). */
 export function setsEip(i: Insn): boolean {
   return (i.row.traits & (T_JUMP | T_REP | T_REPCC)) !== 0 || i.row.sem === 'hlt';
+}
+/** Could executing this instruction raise an exception? Then EIP is recorded before it. */
+export function mayFault(i: Insn): boolean {
+  const r = i.row;
+  if (i.invalid || i.lock || (r.traits & (T_PRIV | T_IOPL))) return true;
+  if (r.modrm && i.mod !== 3) return true;
+  if (r.operands.some((o) => o.kind === 'O' || o.kind === 'X' || o.kind === 'Y' || o.kind === 'S')) return true;
+  return !NO_FAULT_WITHOUT_MEMORY.has(r.sem);
 }
 /** Could executing this instruction store to memory? Then a code-page store must stop the block. */
 export function mayStore(i: Insn): boolean {
@@ -32,16 +42,22 @@ export const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 export function emitBlock(insns: Insn[], opts: EmitOptions): string {
   const out: string[] = [];
   if (opts.countExecutions) out.push('H.count(B);');
+  const live = flagLiveness(insns, mayFault);
+  const ctx: EmitContext = { flagsLive: 0, prevFlags: null };
   for (let k = 0; k < insns.length; k++) {
     const i = insns[k];
     const next = (i.eip + i.len) | 0;
     const t = i.row.traits;
     out.push(`// ${hex(i.eip)}`);
-    out.push(`c.eip = ${hex(i.eip)};`);
+    // EIP is exact at every instruction that can fault; elsewhere it is set at the block's end.
+    if (!opts.inline || mayFault(i) || setsEip(i)) out.push(`c.eip = ${hex(i.eip)};`);
     if (i.invalid) { out.push('H.ud();'); break; }
     if (t & T_PRIV) out.push('if (c.cpl !== 0) H.gp0();');
     if (t & T_IOPL) out.push('if (c.cpl > ((c.flags >> 12) & 3)) H.gp0();');
-    const inl = opts.inline ? INLINE[i.row.sem]?.(i, k) : undefined;
+    ctx.flagsLive = live[k];
+    const inl = opts.inline ? INLINE[i.row.sem]?.(i, ctx) : undefined;
+    ctx.prevFlags = inl ? ctx.nextPrevFlags ?? null : null;
+    ctx.nextPrevFlags = null;
     if (inl !== undefined && inl !== null) out.push(inl);
     else out.push(`E[${k}](c, I[${k}]);`);
     const last = k === insns.length - 1;

@@ -7,7 +7,7 @@ import { CS, SS, IOPL } from '../src/cpu/regs.ts';
 import { FAULT, fault, GP, UD, PF_ } from '../src/cpu/fault.ts';
 import { fetchPhys, fetchByte, rd32, wr32, rd16, wr16, rd8, wr8 } from '../src/cpu/memory.ts';
 import { protectCodePage } from '../src/cpu/paging.ts';
-import { testCC } from '../src/cpu/flags.ts';
+import { testCC, materialize } from '../src/cpu/flags.ts';
 import { decode, type Insn } from '../src/decode/decoder.ts';
 import { EXEC, type Exec } from '../src/semantics/index.ts';
 import { T_PRIV, T_IOPL } from '../src/decode/rows.ts';
@@ -41,6 +41,7 @@ export interface Helpers {
   jt(c: Cpu, target: number): number;
   rd32: typeof rd32; wr32: typeof wr32; rd16: typeof rd16; wr16: typeof wr16; rd8: typeof rd8; wr8: typeof wr8;
   count(b: Block): void;
+  keepCF(c: Cpu): void;
 }
 const HELPERS: Helpers = {
   ud: () => fault(UD), gp0: () => fault(GP, 0),
@@ -48,6 +49,7 @@ const HELPERS: Helpers = {
   jt(c, target) { if ((target >>> 0) > (c.slimit[CS] >>> 0)) fault(GP, 0); return target; },
   rd32, wr32, rd16, wr16, rd8, wr8,
   count(b) { b.count++; },
+  keepCF(c) { materialize(c, 1); },
 };
 
 export interface JitOptions {

@@ -69,3 +69,13 @@ export function execFor(row: Row): Exec {
 
 /** Executors indexed by row index; built once, checked complete at load time. */
 export const EXEC: Exec[] = ROWS.map(execFor);
+
+/** Semantics that raise no exception when none of their operands is in memory: the JIT need
+ *  not record EIP before them (precise state only matters where a fault can happen). */
+export const NO_FAULT_WITHOUT_MEMORY = new Set([
+  'add', 'or', 'adc', 'sbb', 'and', 'sub', 'xor', 'cmp', 'test', 'inc', 'dec', 'neg', 'not',
+  'mov', 'movzx', 'movsx', 'lea', 'xchg', 'xadd', 'cmpxchg', 'shift', 'shiftd', 'setcc', 'cmovcc',
+  'bswap', 'cwde', 'cdq', 'lahf', 'sahf', 'nop', 'hintnop', 'clc', 'stc', 'cmc', 'cld', 'std',
+  'bt', 'bts', 'btr', 'btc', 'bsf', 'bsr', 'imul', 'imul2', 'imul1', 'mul', 'daa', 'das', 'aaa',
+  'aas', 'aad', 'salc', 'fwait_never',
+]);

@@ -264,5 +264,12 @@ export function genSequence(r: Rng, forms: Form[]): OracleCase | null {
     if (!base) base = c;
   }
   if (!base) return null;
+  // Half the sequences end in a Jcc, often right after a 32-bit CMP/SUB/TEST/AND, so block
+  // mode's compare+branch fusion meets the real CPU; the target is the int3 padding after the
+  // code or the completion int3 itself.
+  if (r.chance(0.5)) {
+    if (r.chance(0.6)) parts.push([r.pick([0x39, 0x3b, 0x29, 0x2b, 0x85, 0x21, 0x31, 0x09]), 0xc0 | r.int(64)]);
+    parts.push([0x70 + r.int(16), r.int(12)]);
+  }
   return { ...base, code: parts.flat() };
 }

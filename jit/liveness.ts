@@ -1,0 +1,27 @@
+// Status-flag liveness inside a block, from the table's flag facts: an inline emitter may skip
+// recording flags that a later instruction overwrites before anything reads them. A flag is
+// live wherever a fault could happen (the guest must see exact flags in its handler), at the
+// block's end, and before instructions that may leave flags unchanged (shifts by a count that
+// may be 0).
+import type { Insn } from '../src/decode/decoder.ts';
+import { OSZAPC } from '../src/cpu/regs.ts';
+import { T_REP, T_REPCC } from '../src/decode/rows.ts';
+
+/** Flags that may leave an instruction unchanged even though the row writes them. */
+const CONDITIONAL_WRITERS = new Set(['shift', 'shiftd']);
+
+/** liveAfter[k]: status flags that may be read after instruction k. */
+export function flagLiveness(insns: Insn[], mayFault: (i: Insn) => boolean): number[] {
+  const live = new Array<number>(insns.length);
+  let l = OSZAPC;
+  for (let k = insns.length - 1; k >= 0; k--) {
+    live[k] = l;
+    const i = insns[k], row = i.row;
+    const conditional = CONDITIONAL_WRITERS.has(row.sem) || (row.traits & (T_REP | T_REPCC)) !== 0;
+    const kill = conditional ? 0 : row.fwrite & OSZAPC;
+    let read = row.fread & OSZAPC;
+    if (mayFault(i)) read = OSZAPC;
+    l = (l & ~kill) | read;
+  }
+  return live;
+}
