@@ -62,7 +62,7 @@ function immBytes(op: Operand, osz: number, asz: number): number {
     case 'I': return op.size === 'v' || op.size === 'z' ? osz : op.size === 'w' ? 2 : op.size === 'd' ? 4 : 1;
     case 'J': return op.size === 'b' ? 1 : osz;
     case 'O': return asz;
-    case 'A': return osz + 2;
+    case 'A': return osz; // then the 16-bit selector, read separately
     default: return 0;
   }
 }
@@ -117,6 +117,9 @@ export function decode(fetch: (i: number) => number, eip: number, d32: boolean, 
   if (out.lock && (!(row.traits & T_LOCK) || out.mod === 3 || !row.modrm)) out.invalid = true;
   // Only CR0 CR2 CR3 CR4 exist; other CRn encodings are #UD before any privilege check.
   if (row.operands.some((o) => o.kind === 'C') && (out.reg === 1 || out.reg > 4)) out.invalid = true;
+  // Sreg encodings 6 and 7 do not exist, and CS cannot be the destination of MOV (#UD).
+  const sIdx = row.operands.findIndex((o) => o.kind === 'S');
+  if (sIdx >= 0 && (out.reg > 5 || (sIdx === 0 && out.reg === 1))) out.invalid = true;
   let first = true;
   for (const op of row.operands) {
     const n = immBytes(op, out.osz, out.asz);

@@ -34,7 +34,9 @@
 //           priv  CPL 0 only (#GP(0) otherwise)   iopl  needs CPL <= IOPL
 //           io    I/O instruction (IOPL, then the TSS bitmap)
 //           x87   x87 escape (CR0.EM/TS give #NM)  noracle  not comparable with a native
-//           ring-3 run (privileged, host-specific or not executable as a user program)
+//           ring-3 run on a Linux host: results are host-specific (CPUID, RDTSC), emulated
+//           by the host kernel (SGDT SIDT SLDT STR SMSW under UMIP), or vendor-specific in
+//           compatibility mode (SYSENTER, INT1); unit tests cover these rows instead
 //           undoc an undocumented but real i686 opcode
 //  sem      (optional 6th field) semantic function name when not the mnemonic.
 //
@@ -108,15 +110,15 @@ export const TABLE_TEXT = String.raw`
 60        | pushaw/pusha | -    |                  |
 61        | popaw/popa | -      |                  |
 62 /r mem | bound    | Gv,Ma    |                  | nowb
-63 /r     | arpl     | Ew,Gw    | w:Z              | noracle
+63 /r     | arpl     | Ew,Gw    | w:Z              |
 68        | pushw/push | Iz     |                  | nowb
 69 /r     | imul     | Gv,Ev,Iz | w:OC u:SZAP      |
 6A        | pushw/push | Ibs    |                  | nowb
 6B /r     | imul     | Gv,Ev,Ibs | w:OC u:SZAP     |
-6C        | ins      | Yb,DX    | r:D              | rep io noracle
-6D        | ins      | Yz,DX    | r:D              | rep io noracle
-6E        | outs     | DX,Xb    | r:D              | rep io noracle nowb
-6F        | outs     | DX,Xz    | r:D              | rep io noracle nowb
+6C        | ins      | Yb,DX    | r:D              | rep io
+6D        | ins      | Yz,DX    | r:D              | rep io
+6E        | outs     | DX,Xb    | r:D              | rep io nowb
+6F        | outs     | DX,Xz    | r:D              | rep io nowb
 70 cc     | j        | Jb       | r:OSZPC          | jump cond
 80 /0     | add      | Eb,Ib    | w:OSZAPC         | lock
 80 /1     | or       | Eb,Ib    | w:OSZPC u:A      | lock
@@ -166,7 +168,7 @@ export const TABLE_TEXT = String.raw`
 90 +r     | xchg     | Zv,eAX   |                  |
 98        | cbw/cwde |          |                  |
 99        | cwd/cdq  |          |                  |
-9A        | call     | Ap       |                  | jump noracle | callf
+9A        | call     | Ap       |                  | jump | callf
 9B        | fwait    |          |                  |
 9C        | pushfw/pushf | -    | r:F              |
 9D        | popfw/popf | -      | w:F              | end
@@ -214,12 +216,12 @@ C6 /0     | mov      | Eb,Ib    |                  |
 C7 /0     | mov      | Ev,Iz    |                  |
 C8        | enterw/enter | Iw,Ib |                  |
 C9        | leavew/leave |      |                  |
-CA        | retfw/retf | Iw     |                  | jump noracle
-CB        | retfw/retf |        |                  | jump noracle
+CA        | retfw/retf | Iw     |                  | jump
+CB        | retfw/retf |        |                  | jump
 CC        | int3     |          |                  | jump
-CD        | int      | Ib       |                  | jump noracle
+CD        | int      | Ib       |                  | jump
 CE        | into     |          | r:O              | jump
-CF        | iretw/iret | -      | w:F              | jump noracle
+CF        | iretw/iret | -      | w:F              | jump
 D0 /0     | rol      | Eb,1     | w:OC             | | shift
 D0 /1     | ror      | Eb,1     | w:OC             | | shift
 D0 /2     | rcl      | Eb,1     | r:C w:OC         | | shift
@@ -268,18 +270,18 @@ E0        | loopne   | Jb       | r:Z              | jump cond
 E1        | loope    | Jb       | r:Z              | jump cond
 E2        | loop     | Jb       |                  | jump cond
 E3        | jcxz/jecxz | Jb     |                  | jump cond
-E4        | in       | AL,Ib    |                  | io noracle
-E5        | in       | eAX,Ib   |                  | io noracle
-E6        | out      | Ib,AL    |                  | io noracle nowb
-E7        | out      | Ib,eAX   |                  | io noracle nowb
+E4        | in       | AL,Ib    |                  | io
+E5        | in       | eAX,Ib   |                  | io
+E6        | out      | Ib,AL    |                  | io nowb
+E7        | out      | Ib,eAX   |                  | io nowb
 E8        | callw/call | Jz     |                  | jump
 E9        | jmpw/jmp | Jz       |                  | jump
-EA        | jmp      | Ap       |                  | jump noracle | jmpf
+EA        | jmp      | Ap       |                  | jump | jmpf
 EB        | jmp      | Jb       |                  | jump
-EC        | in       | AL,DX    |                  | io noracle
-ED        | in       | eAX,DX   |                  | io noracle
-EE        | out      | DX,AL    |                  | io noracle nowb
-EF        | out      | DX,eAX   |                  | io noracle nowb
+EC        | in       | AL,DX    |                  | io
+ED        | in       | eAX,DX   |                  | io
+EE        | out      | DX,AL    |                  | io nowb
+EF        | out      | DX,eAX   |                  | io nowb
 F1        | int1     |          |                  | jump undoc noracle
 F4        | hlt      |          |                  | jump priv
 F5        | cmc      |          | r:C w:C          |
@@ -301,8 +303,8 @@ F7 /6     | div      | Ev       | u:OSZAPC         | nowb
 F7 /7     | idiv     | Ev       | u:OSZAPC         | nowb
 F8        | clc      |          | w:C              |
 F9        | stc      |          | w:C              |
-FA        | cli      |          | w:I              | iopl noracle end
-FB        | sti      |          | w:I              | iopl noracle end
+FA        | cli      |          | w:I              | iopl end
+FB        | sti      |          | w:I              | iopl end
 FC        | cld      |          | w:D              |
 FD        | std      |          | w:D              |
 FE /0     | inc      | Eb       | w:OSZAP          | lock
@@ -310,43 +312,43 @@ FE /1     | dec      | Eb       | w:OSZAP          | lock
 FF /0     | inc      | Ev       | w:OSZAP          | lock
 FF /1     | dec      | Ev       | w:OSZAP          | lock
 FF /2     | call     | Ev       |                  | jump nowb | calln
-FF /3 mem | call     | Mp       |                  | jump noracle nowb | callf
+FF /3 mem | call     | Mp       |                  | jump nowb | callf
 FF /4     | jmp      | Ev       |                  | jump nowb | jmpn
-FF /5 mem | jmp      | Mp       |                  | jump noracle nowb | jmpf
+FF /5 mem | jmp      | Mp       |                  | jump nowb | jmpf
 FF /6     | push     | Ev       |                  | nowb
 0F 00 /0  | sldt     | Ev       |                  | noracle
 0F 00 /1  | str      | Ev       |                  | noracle
-0F 00 /2  | lldt     | Ew       |                  | priv noracle end nowb
-0F 00 /3  | ltr      | Ew       |                  | priv noracle end nowb
+0F 00 /2  | lldt     | Ew       |                  | priv end nowb
+0F 00 /3  | ltr      | Ew       |                  | priv end nowb
 0F 00 /4  | verr     | Ew       | w:Z              | nowb
 0F 00 /5  | verw     | Ew       | w:Z              | nowb
 0F 01 /0 mem | sgdtw/sgdtd | Ms |                  | noracle | sgdt
 0F 01 /1 mem | sidtw/sidtd | Ms |                  | noracle | sidt
-0F 01 /2 mem | lgdtw/lgdtd | Ms |                  | priv noracle end nowb | lgdt
-0F 01 /3 mem | lidtw/lidtd | Ms |                  | priv noracle end nowb | lidt
+0F 01 /2 mem | lgdtw/lgdtd | Ms |                  | priv end nowb | lgdt
+0F 01 /3 mem | lidtw/lidtd | Ms |                  | priv end nowb | lidt
 0F 01 /4  | smsw     | Ev       |                  | noracle
-0F 01 /6  | lmsw     | Ew       |                  | priv noracle end nowb
-0F 01 /7 mem | invlpg | M       |                  | priv noracle end nowb
+0F 01 /6  | lmsw     | Ew       |                  | priv end nowb
+0F 01 /7 mem | invlpg | M       |                  | priv end nowb
 0F 02 /r  | lar      | Gv,Ew    | w:Z              |
 0F 03 /r  | lsl      | Gv,Ew    | w:Z              |
-0F 06     | clts     |          |                  | priv noracle
-0F 08     | invd     |          |                  | priv noracle
-0F 09     | wbinvd   |          |                  | priv noracle
+0F 06     | clts     |          |                  | priv
+0F 08     | invd     |          |                  | priv
+0F 09     | wbinvd   |          |                  | priv
 0F 0B     | ud2      |          |                  | jump
 0F 18 /0 mem | prefetchnta | M  |                  | nowb | hintnop
 0F 18 /1 mem | prefetcht0 | M   |                  | nowb | hintnop
 0F 18 /2 mem | prefetcht1 | M   |                  | nowb | hintnop
 0F 18 /3 mem | prefetcht2 | M   |                  | nowb | hintnop
 0F 1F /0  | nop      | Ev       |                  | nowb | hintnop
-0F 20 /r reg | mov   | Rd,Cd    |                  | priv noracle | movcr
-0F 21 /r reg | mov   | Rd,Dd    |                  | priv noracle | movdr
-0F 22 /r reg | mov   | Cd,Rd    |                  | priv noracle end | movcr
-0F 23 /r reg | mov   | Dd,Rd    |                  | priv noracle end | movdr
-0F 30     | wrmsr    |          |                  | priv noracle end
+0F 20 /r reg | mov   | Rd,Cd    |                  | priv | movcr
+0F 21 /r reg | mov   | Rd,Dd    |                  | priv | movdr
+0F 22 /r reg | mov   | Cd,Rd    |                  | priv end | movcr
+0F 23 /r reg | mov   | Dd,Rd    |                  | priv end | movdr
+0F 30     | wrmsr    |          |                  | priv end
 0F 31     | rdtsc    |          |                  | noracle
-0F 32     | rdmsr    |          |                  | priv noracle
+0F 32     | rdmsr    |          |                  | priv
 0F 34     | sysenter |          |                  | jump noracle
-0F 35     | sysexit  |          |                  | jump priv noracle
+0F 35     | sysexit  |          |                  | jump priv
 0F 40 cc /r | cmov   | Gv,Ev    | r:OSZPC          |
 0F 80 cc  | j        | Jz       | r:OSZPC          | jump cond
 0F 90 cc /r | set    | Eb       | r:OSZPC          |
