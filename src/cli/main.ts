@@ -5,6 +5,8 @@ import { join, dirname } from 'node:path';
 import { Command } from 'commander';
 import { runBare } from './bare.ts';
 import { formatStats } from './stats.ts';
+import { decode, type Insn } from '../decode/decoder.ts';
+import { disassemble } from '../decode/disasm.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEMO_GUEST = join(here, '..', '..', 'tests', 'guests', 'demo.bin');
@@ -39,5 +41,31 @@ program.command('run-bare <image>')
     console.error(`[exit: ${r.exit}; ${r.cpu.icount} instructions]`);
     if (r.exit !== 'halt') process.exitCode = 1;
   });
+
+program.command('disasm <hex>')
+  .description('disassemble 32-bit x86 machine code given as hex bytes (Intel syntax, as objdump prints it)')
+  .option('--address <a>', 'address of the first byte', '0')
+  .option('--16', '16-bit code (CS.D = 0)')
+  .action((hexText: string, o: { address: string; 16?: boolean }) => {
+    const clean = hexText.replace(/[\s,]|0x/g, '');
+    if (!/^([0-9a-fA-F]{2})+$/.test(clean)) { console.error('xenjit disasm: expected hex bytes, e.g. "55 89 e5"'); process.exitCode = 2; return; }
+    const bytes = Buffer.from(clean, 'hex');
+    let off = 0, addr = Number(o.address) >>> 0;
+    while (off < bytes.length) {
+      const i = decodeInsnSafe(bytes.subarray(off), addr, !o['16']);
+      if (!i) { console.log(`${addr.toString(16).padStart(8, '0')}:  ${bytes.subarray(off).toString('hex')}  (truncated)`); break; }
+      console.log(`${addr.toString(16).padStart(8, '0')}:  ${bytes.subarray(off, off + i.len).toString('hex').padEnd(30)} ${disassemble(i)}`);
+      off += i.len; addr = (addr + i.len) >>> 0;
+    }
+  });
+
+/** Decode one instruction from a buffer; null when it runs past the end or is too long. */
+function decodeInsnSafe(b: Buffer, addr: number, d32: boolean): Insn | null {
+  let past = false;
+  try {
+    const i = decode((k) => { if (k >= b.length) { past = true; return 0; } return b[k]; }, addr, d32);
+    return past ? null : i;
+  } catch { return null; }
+}
 
 await program.parseAsync();
