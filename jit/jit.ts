@@ -28,10 +28,9 @@ export interface Block {
   valid: boolean;
   /** Executions (only counted when instrumentation is on). */
   count: number;
-  /** Direct successor cache: the last EIP this block left to, and that block. */
-  succEip: number;
-  succ: Block | null;
-  succGen: number;
+  /** Direct successor cache, two entries (taken and fall-through): EIP, block, TLB generation. */
+  succEip: number; succ: Block | null; succGen: number;
+  succEip2: number; succ2: Block | null; succGen2: number;
   chainable: boolean;
 }
 
@@ -161,7 +160,7 @@ export class Jit {
     const last = insns[insns.length - 1];
     const blk: Block = {
       phys, eip, mode, fn, insns, execs: insns.map((i) => EXEC[i.row.index] ?? EXEC_UD), source, valid: true, count: 0,
-      succEip: 0, succ: null, succGen: -1,
+      succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
       chainable: !setsEip(last) || CHAIN_SEMS.has(last.row.sem),
     };
     this.stats.blocksCompiled++;
@@ -195,9 +194,13 @@ export class Jit {
         const p = prev as Block | null;
         if (p !== null && p.succ !== null && p.succEip === c.eip && p.succGen === c.tlbGen && p.succ.valid && p.succ.mode === this.modeKey()) {
           b = p.succ; s.chainHits++;
+        } else if (p !== null && p.succ2 !== null && p.succEip2 === c.eip && p.succGen2 === c.tlbGen && p.succ2.valid && p.succ2.mode === this.modeKey()) {
+          b = p.succ2; s.chainHits++;
         } else {
           b = this.lookup();
           if (p !== null && b !== null && p.chainable && p.valid && (p.phys >>> 12) === (b.phys >>> 12)) {
+            // Keep the most recent successor in the first slot, the previous one in the second.
+            p.succEip2 = p.succEip; p.succ2 = p.succ; p.succGen2 = p.succGen;
             p.succEip = c.eip; p.succ = b; p.succGen = c.tlbGen;
           }
         }
