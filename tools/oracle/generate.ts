@@ -25,7 +25,11 @@ const STACK_TOP = STACK_BASE + 0x800;
 
 /** push imm of operand size osz (68 iz, with 66 for 16 bits). */
 function pushImm(v: number, osz: number): number[] { return osz === 2 ? [0x66, 0x68, v & 0xff, (v >> 8) & 0xff] : [0x68, ...le(v, 4)]; }
-function farTarget(r: Rng, codeOffset: number): number { return r.chance(0.7) ? CODE_BASE + codeOffset + r.int(0x100) : CODE_BASE + r.int(0x2000); }
+/** Transfer targets land on the int3 padding of the code pages (the snippet sits below 0x200):
+ *  running into the snippet's own bytes would execute arbitrary code whose undefined flags
+ *  cannot be masked. */
+function codeTarget(r: Rng): number { return CODE_BASE + 0x400 + r.int(0x1c00); }
+function farTarget(r: Rng, _codeOffset: number): number { return codeTarget(r); }
 
 function value(r: Rng): number {
   const k = r.int(4);
@@ -179,7 +183,8 @@ export function genCase(form: Form, r: Rng): OracleCase | null {
     } else if (o.kind === 'J') {
       const n = o.size === 'b' ? 1 : osz;
       // rel32 targets stay within +-128 KiB: beyond the layout the host's own mappings differ.
-      const v = n === 1 ? r.int(256) : n === 2 ? r.int(0x10000) : (r.chance(0.8) ? r.int(0x1000) - 0x200 : r.int(0x40000) - 0x20000);
+      // Mostly forward onto the int3 padding past the snippet, sometimes anywhere near.
+      const v = n === 1 ? (r.chance(0.85) ? 20 + r.int(108) : r.int(256)) : n === 2 ? r.int(0x10000) : (r.chance(0.8) ? 0x300 + r.int(0xc00) : r.int(0x40000) - 0x20000);
       imm.push(...le(v, n));
     } else if (o.kind === 'A') {
       imm.push(...le(farTarget(r, 0x100), osz), ...le(r.pick(FAR_SELECTORS), 2));
@@ -207,8 +212,8 @@ export function genCase(form: Form, r: Rng): OracleCase | null {
   if (sem === 'enter') regs[5] = STACK_TOP + 0x100;
   if (sem === 'bound' && r.chance(0.5)) regs[reg] = r.int(16);
   if (['loop', 'loope', 'loopne', 'jecxz'].includes(sem)) regs[1] = r.pick([0, 1, 2, 0x10000, 0x10001, value(r)]);
-  if (sem === 'ret' && r.chance(0.7)) setup.push(0x68, ...le(CODE_BASE + r.int(0x2000), 4));
-  if ((sem === 'jmpn' || sem === 'calln') && !isMem) regs[modrm[0] & 7] = CODE_BASE + r.int(0x2000);
+  if (sem === 'ret' && r.chance(0.7)) setup.push(0x68, ...le(codeTarget(r), 4));
+  if ((sem === 'jmpn' || sem === 'calln') && !isMem) regs[modrm[0] & 7] = codeTarget(r);
   if (sem === 'popf' || sem === 'popfw') setup.push(0x68, ...le(r.u32() & ~0x40100 & 0xffffff, 4));
   if (sem === 'pop' && row.operands[0].kind === 'fixed') setup.push(0x68, ...le(r.pick(SELECTORS), 4));
   if (sem === 'movsr' && row.bytes[0] === 0x8e && !isMem) regs[modrm[0] & 7] = (regs[modrm[0] & 7] & ~0xffff) | r.pick(SELECTORS);
