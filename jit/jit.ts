@@ -3,8 +3,8 @@
 // A block returns how many instructions it retired; a fault is a thrown CpuFault with c.eip
 // at the faulting instruction, and the loop hands it to the CPU's interrupt hook.
 import type { Cpu } from '../src/cpu/state.ts';
-import { CS, SS, IOPL } from '../src/cpu/regs.ts';
-import { FAULT, fault, GP, UD, PF_ } from '../src/cpu/fault.ts';
+import { CS, SS, IOPL, TF } from '../src/cpu/regs.ts';
+import { FAULT, fault, GP, UD, PF_, DB } from '../src/cpu/fault.ts';
 import { fetchPhys, fetchByte, rd32, wr32, rd16, wr16, rd8, wr8 } from '../src/cpu/memory.ts';
 import { protectCodePage } from '../src/cpu/paging.ts';
 import { testCC, materialize } from '../src/cpu/flags.ts';
@@ -168,7 +168,35 @@ export class Jit {
     return blk;
   }
 
-  /** Execute one instruction that straddles a page boundary, outside any block. */
+  /** EFLAGS.TF: run one instruction outside any block, then raise the single-step #DB trap
+   *  (SDM vol. 3 §17.3.1.4) with DR6.BS set. Software interrupts deliver their own event. */
+  private trapStep(): void {
+    const c = this.c;
+    bail(this.stats, 'single-step-trap');
+    let sem = '';
+    try {
+      sem = this.peekSem();
+      c.icount += this.stepCrossing();
+      this.stats.instructions++;
+    } catch (e) {
+      if (e !== FAULT) throw e;
+      this.stats.faults++;
+      this.deliverFault();
+      return;
+    }
+    if (sem === 'int' || sem === 'int3' || sem === 'into' || sem === 'int1' || c.stopped) return;
+    c.dr[6] |= 0x4000;
+    const h = c.hooks.interrupt;
+    if (!h) { c.stopped = true; c.lastFault = DB; return; }
+    try { h(c, DB, -1, false); } catch (e) { if (e !== FAULT) throw e; this.deliverFault(); }
+  }
+
+  private peekSem(): string {
+    const c = this.c, base = c.sbase[CS], eip = c.eip;
+    return decode((k) => fetchByte(c, (base + eip + k) | 0), eip, (c.sattr[CS] & 0x4000) !== 0).row.sem;
+  }
+
+  /** Execute one instruction outside any block (it straddles a page, or TF is set). */
   private stepCrossing(): number {
     const c = this.c;
     const base = c.sbase[CS], eip = c.eip;
@@ -189,6 +217,7 @@ export class Jit {
     while (c.icount < end) {
       if (c.halted) return 'halt';
       if (stopRequested(c)) return 'stop';
+      if (c.flags & TF) { this.trapStep(); prev = null; continue; }
       let b: Block | null = null;
       try {
         const p = prev as Block | null;

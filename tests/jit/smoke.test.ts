@@ -24,3 +24,20 @@ describe('jit smoke', () => {
     });
   }
 });
+
+describe('single-step trap (EFLAGS.TF)', () => {
+  for (const singleStep of [false, true]) {
+    it(`raises #DB after each instruction with EIP at the next one (singleStep=${singleStep})`, () => {
+      // inc eax; inc eax; inc eax; hlt
+      const { c, jit } = machine([0x40, 0x40, 0x40, 0xf4], singleStep);
+      const seen: [number, number][] = [];
+      c.hooks.interrupt = (cpu, vector) => { seen.push([vector, cpu.eip]); if (seen.length === 2) cpu.flags &= ~0x100; };
+      c.flags |= 0x100;
+      expect(jit.run(100)).toBe('halt');
+      expect(seen).toEqual([[1, 0x1001], [1, 0x1002]]);
+      expect(c.regs[EAX]).toBe(3);
+      expect(c.dr[6] & 0x4000).toBe(0x4000);
+      expect(c.icount).toBe(4);
+    });
+  }
+});
