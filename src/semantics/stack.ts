@@ -10,6 +10,7 @@ import { rd, wr, linear, probeWrite } from '../cpu/memory.ts';
 import { ACC_U } from '../cpu/paging.ts';
 import { read, write, size, setReg, getReg, ea } from './operands.ts';
 import { FAULT } from '../cpu/fault.ts';
+import { loadSegment } from '../cpu/descriptors.ts';
 
 const stack32 = (c: Cpu): boolean => (c.sattr[SS] & ATTR_DB) !== 0;
 /** ESP after moving by delta, in the stack's address size. */
@@ -57,6 +58,16 @@ export function pop(c: Cpu, i: Insn): void {
   const v = rd(c, SS, spAdd(c, 0), sz);
   const op = i.row.operands[0];
   if (op.kind === 'Z') { setSp(c, spAdd(c, sz)); setReg(c, i.zreg, sz, v); return; }
+  if (op.kind === 'fixed') {
+    // POP Sreg (SDM vol. 2 "POP"): the selector goes through the protected-mode checks of
+    // loadSegment; ESP moves in the old stack's address size (it matters for POP SS) and
+    // stays put when the load faults.
+    const sreg = ['ES', 'CS', 'SS', 'DS', 'FS', 'GS'].indexOf(op.fixed!);
+    const old = c.regs[ESP];
+    setSp(c, spAdd(c, sz));
+    try { loadSegment(c, sreg, v & 0xffff); } catch (e) { if (e === FAULT) c.regs[ESP] = old; throw e; }
+    return;
+  }
   // POP Ev computes its address after ESP is incremented (SDM vol. 2 "POP").
   const old = c.regs[ESP];
   setSp(c, spAdd(c, sz));
