@@ -217,6 +217,7 @@ export class Jit {
     while (c.icount < end) {
       if (c.halted) return 'halt';
       if (stopRequested(c)) return 'stop';
+      if (c.irq && c.hooks.interruptWindow) { c.hooks.interruptWindow(c); prev = null; if (c.halted || c.stopped) continue; }
       if (c.flags & TF) { this.trapStep(); prev = null; continue; }
       let b: Block | null = null;
       try {

@@ -44,6 +44,7 @@ function allowed(c: Cpu, acc: number, w: boolean, u: boolean, nx: boolean): bool
 export function walk(c: Cpu, lin: number, acc: number): number {
   walkGlobal = false;
   if (!(c.cr0 & CR0_PG)) return lin >>> 12;
+  if (c.windowPages !== null && (lin >>> 0) >= (c.windowStart >>> 0)) return walkWindow(c, lin, acc);
   const pge = (c.cr4 & CR4_PGE) !== 0;
   if (!(c.cr4 & CR4_PAE)) {
     const pdeA = (c.cr3 & ~0xfff) + ((lin >>> 22) << 2);
@@ -101,6 +102,17 @@ export function walk(c: Cpu, lin: number, acc: number): number {
   if (nv !== pte) wr32(c, pteA, nv);
   walkGlobal = pge && (pte & PTE_G) !== 0;
   return ((pteHi & 0xf) << 20) | (pte >>> 12);
+}
+
+/** The embedder's window: fixed translations, no accessed/dirty bits, never executable. */
+function walkWindow(c: Cpu, lin: number, acc: number): number {
+  const idx = ((lin >>> 0) - (c.windowStart >>> 0)) >>> 12;
+  const e = idx < c.windowPages!.length ? c.windowPages![idx] : 0;
+  const nxe = (c.cr4 & CR4_PAE) !== 0 && (c.efer & EFER_NXE) !== 0;
+  if (e === 0) pfault(c, lin, acc, false, false, nxe && (acc & ACC_X) !== 0);
+  const f = c.windowFlags![idx];
+  if (!allowed(c, acc, (f & 1) !== 0, (f & 2) !== 0, (acc & ACC_X) !== 0)) pfault(c, lin, acc, true, false, nxe && (acc & ACC_X) !== 0);
+  return e - 1;
 }
 
 /** A table above 4 GiB physical: this machine has no memory there, so reads see all-ones entries. */

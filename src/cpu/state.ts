@@ -15,6 +15,9 @@ export interface CpuHooks {
   ioWrite?(port: number, size: number, value: number): void;
   /** CPUID leaf/subleaf: fill c.regs EAX..EDX. */
   cpuid?(c: Cpu, leaf: number, sub: number): boolean;
+  /** Called at an instruction boundary between blocks while c.irq is set (an interrupt line:
+   *  the embedder delivers whatever is pending, e.g. an event upcall, and clears c.irq). */
+  interruptWindow?(c: Cpu): void;
   /** Called after a store of `len` bytes at physical `pa` in a page that holds translated code. */
   codeWrite?(pa: number, len: number): void;
 }
@@ -50,6 +53,14 @@ export class Cpu {
   /** Retired instruction count, maintained by the executor. */
   icount = 0;
   halted = false;
+  /** Interrupt request line, checked by the dispatch loop between blocks. */
+  irq = false;
+  /** A linear window at the top of the address space mapped by the embedder, not by the page
+   *  tables (a hypervisor's own area, SDM-neutral): from windowStart up, one entry per 4 KiB
+   *  page, physical page + 1 (0: not present), with windowFlags bit 0 writable, bit 1 user. */
+  windowStart = 0;
+  windowPages: Int32Array | null = null;
+  windowFlags: Uint8Array | null = null;
   /** Set by an embedder's hook to make the dispatch loop return. */
   stopped = false;
   /** Vector of a fault that had no interrupt hook to go to (then stopped is set). */
