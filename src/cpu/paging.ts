@@ -51,6 +51,8 @@ export function walk(c: Cpu, lin: number, acc: number): number {
     const pde = rd32(c, pdeA);
     if (!(pde & PTE_P)) pfault(c, lin, acc, false, false, false);
     if ((pde & PTE_PS) && (c.cr4 & CR4_PSE)) {
+      // Without PSE-36 (CPUID.1:EDX[17] clear) bits 21:13 of a 4 MiB PDE are reserved (SDM vol. 3 table 4-4).
+      if (pde & 0x3fe000) pfault(c, lin, acc, true, true, false);
       if (!allowed(c, acc, (pde & PTE_W) !== 0, (pde & PTE_U) !== 0, false)) pfault(c, lin, acc, true, false, false);
       const nv = pde | PTE_A | (acc & ACC_W ? PTE_D : 0);
       if (nv !== pde) wr32(c, pdeA, nv);
