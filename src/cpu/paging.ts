@@ -135,6 +135,8 @@ export function translate(c: Cpu, lin: number, acc: number): number {
   const e = t[vp];
   if (e !== 0) return ((e - 1) << 12) | (lin & 0xfff);
   const pp = walk(c, lin, acc);
+  // A PAE frame at or above 4 GiB must not wrap onto low RAM: return an address that is no RAM.
+  if (pp > 0xfffff) return (0x80000000 | (lin & 0xfff)) | 0;
   // Pages beyond RAM and written code pages stay out of the TLB: only the slow path handles them.
   if (pp < c.memPages && !((acc & ACC_W) && c.codePages[pp])) fill(c, t, vp, pp);
   return (pp << 12) | (lin & 0xfff);
