@@ -1,0 +1,67 @@
+// The hypercall table: number, name, argument shapes and handler, in one place. Dispatch,
+// tracing (`--trace hypercalls`) and statistics all read it. Every handler follows Xen's
+// copy in -> validate -> act -> copy out, and returns a Xen errno (negative) or a result; a
+// guest mistake never becomes a host exception.
+import type { Domain } from '../domain.ts';
+import { EAX, EBX, ECX, EDX, ESI, EDI, EBP } from '../../src/cpu/regs.ts';
+
+/** How to print an argument: u unsigned hex, d signed decimal, p guest pointer, c sub-op code. */
+export type ArgKind = 'u' | 'd' | 'p' | 'c';
+
+export interface Hypercall {
+  nr: number;
+  name: string;
+  args: ArgKind[];
+  /** Names of sub-ops, for tracing, when the first argument is a command. */
+  subops?: Record<number, string>;
+  handler: (d: Domain, a: number[]) => number;
+}
+
+export const ENOSYS = -38;
+const ARG_REGS = [EBX, ECX, EDX, ESI, EDI, EBP];
+
+export class HypercallTable {
+  private byNr = new Map<number, Hypercall>();
+  readonly counts = new Map<string, number>();
+  readonly ms = new Map<string, number>();
+  trace: ((line: string) => void) | null = null;
+
+  register(h: Hypercall): void {
+    if (this.byNr.has(h.nr)) throw new Error(`hypercall ${h.nr} registered twice`);
+    this.byNr.set(h.nr, h);
+  }
+  get(nr: number): Hypercall | undefined { return this.byNr.get(nr); }
+  all(): Hypercall[] { return [...this.byNr.values()].sort((a, b) => a.nr - b.nr); }
+
+  /** Run the hypercall in the guest's registers (EAX number, EBX.. arguments) and put the
+   *  result in EAX. */
+  dispatch(d: Domain): void {
+    const c = d.cpu;
+    const nr = c.regs[EAX] >>> 0;
+    const h = this.byNr.get(nr);
+    const name = h?.name ?? `hypercall_${nr}`;
+    const args = ARG_REGS.slice(0, h ? h.args.length : 5).map((r) => c.regs[r]);
+    const t0 = performance.now();
+    const result = h ? h.handler(d, args) : ENOSYS;
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    this.ms.set(name, (this.ms.get(name) ?? 0) + performance.now() - t0);
+    c.regs[EAX] = result | 0;
+    if (this.trace) this.trace(formatCall(h, name, args, result));
+  }
+}
+
+export function formatCall(h: Hypercall | undefined, name: string, args: number[], result: number): string {
+  const parts = args.map((v, k) => {
+    const kind = h?.args[k] ?? 'u';
+    if (k === 0 && kind === 'c' && h?.subops?.[v] !== undefined) return h.subops[v];
+    return kind === 'd' ? String(v | 0) : '0x' + (v >>> 0).toString(16);
+  });
+  return `${name}(${parts.join(', ')}) = ${result < 0 && result > -4096 ? `${result} (${errnoName(-result)})` : '0x' + (result >>> 0).toString(16)}`;
+}
+
+const ERRNO: Record<number, string> = {
+  1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 5: 'EIO', 7: 'E2BIG', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM',
+  13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 17: 'EEXIST', 18: 'EXDEV', 19: 'ENODEV', 22: 'EINVAL', 28: 'ENOSPC',
+  30: 'EROFS', 34: 'ERANGE', 38: 'ENOSYS', 61: 'ENODATA', 62: 'ETIME', 95: 'EOPNOTSUPP',
+};
+export function errnoName(n: number): string { return ERRNO[n] ?? `errno ${n}`; }

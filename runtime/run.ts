@@ -1,0 +1,47 @@
+// Running a domain: the translator in slices, blocking and waking, shutdown, limits. Exit
+// statuses for the command line: poweroff 0; the other shutdown reasons and the emulator's own
+// stops have distinct nonzero codes.
+import type { Domain, ShutdownReason } from './domain.ts';
+
+export const EXIT_CODES: Record<ShutdownReason | 'instruction-limit' | 'timeout' | 'deadlock' | 'halted', number> = {
+  poweroff: 0, reboot: 10, suspend: 11, crash: 12, watchdog: 13, soft_reset: 14,
+  'instruction-limit': 20, timeout: 21, deadlock: 22, halted: 23,
+};
+export type RunEnd = keyof typeof EXIT_CODES;
+
+export interface RunLimits {
+  maxInstructions: number;
+  timeoutSeconds: number;
+  /** Instructions per dispatch slice (events and timers are looked at between slices). */
+  slice: number;
+}
+
+export interface Idler {
+  /** The vCPU is blocked: advance or wait for time until an event is pending. Returns false if
+   *  nothing can ever wake it (no timer armed, no event source). */
+  idle(deadline: number): boolean;
+  /** Between slices: fire due timers. */
+  tick(): void;
+}
+
+export function runDomain(d: Domain, limits: RunLimits, idler?: Idler): RunEnd {
+  const c = d.cpu;
+  const t0 = performance.now();
+  const stopAt = c.icount + limits.maxInstructions;
+  for (;;) {
+    if (d.shutdown) return d.shutdown;
+    if (c.icount >= stopAt) return 'instruction-limit';
+    if ((performance.now() - t0) / 1000 > limits.timeoutSeconds) return 'timeout';
+    idler?.tick();
+    const r = d.jit.run(Math.min(limits.slice, stopAt - c.icount));
+    if (d.shutdown) return d.shutdown;
+    if (r === 'halt') {
+      if (!d.blocked) return 'halted';
+      if (!idler || !idler.idle(t0 + limits.timeoutSeconds * 1000)) return 'deadlock';
+      d.blocked = false; c.halted = false;
+    } else if (r === 'stop') {
+      if (d.shutdown) return d.shutdown;
+      c.stopped = false;
+    }
+  }
+}
