@@ -94,6 +94,7 @@ export class Domain {
     this.hvStart = opts.pae ? HYPERVISOR_VIRT_START_PAE : HYPERVISOR_VIRT_START_NONPAE;
     this.m2pStart = opts.pae ? MACH2PHYS_VIRT_START_PAE : MACH2PHYS_VIRT_START_NONPAE;
     this.setupWindow();
+    this.vcpuInfoMaddr = this.xen.sharedInfo * PAGE;
   }
 
   /** The hypervisor area as the guest sees it: the M2P read-only (kernel and user), the GDT and
@@ -149,6 +150,10 @@ export class Domain {
     return this.ext.events ? this.ext.events.poll(arg) : -38;
   }
 
+  /** Machine address of vCPU 0's vcpu_info: in shared_info until the guest registers its own
+   *  (VCPUOP_register_vcpu_info). */
+  vcpuInfoMaddr = 0;
+
   mfnOf(pfn: number): number { return pfn >= 0 && pfn < this.nrPages ? this.p2m[pfn] : -1; }
   pfnOf(mfn: number): number {
     return mfn >= 0 && mfn < this.totalFrames ? this.cpu.view.getInt32(this.xen.m2p * PAGE + mfn * 4, true) : -1;
@@ -158,14 +163,34 @@ export class Domain {
   ownsFrame(mfn: number): boolean { return mfn >= 0 && mfn < this.totalFrames && this.owned[mfn] === 1; }
 }
 
-/** What the runtime's subsystems provide to the domain and to each other. */
+/** What the runtime's subsystems provide to the domain and to each other. Each subsystem
+ *  (a Plugin, machine.ts) fills its slot in Domain.ext when installed. */
 export interface EventSource {
   /** Clear the upcall mask (the vCPU is about to block). */
   enableDelivery(): void;
   /** Is an upcall deliverable now (pending and not masked)? */
   deliverable(): boolean;
   poll(arg: Uint8Array): number;
+  /** Raise a virtual IRQ (VIRQ_*) on the vCPU, if the guest bound it. */
+  sendVirq(virq: number): void;
+}
+export interface TrapApi {
+  /** Enter the guest's event callback with a bounce frame (events masked, as Xen's
+   *  upcall does). False when the guest registered no event callback. */
+  deliverEventUpcall(): boolean;
+}
+export interface MmuApi {
+  /** Validate and type the bootstrap page tables the builder made, and pin the top level
+   *  (what Xen does for the initial CR3 of a PV guest). */
+  adoptBootTables(topMfn: number): void;
+}
+export interface TimeApi {
+  /** Guest system time in ns (vcpu_time_info's clock). */
+  now(): bigint;
 }
 export interface DomainExtensions {
   events?: EventSource;
+  traps?: TrapApi;
+  mmu?: MmuApi;
+  time?: TimeApi;
 }

@@ -40,8 +40,12 @@ export class Machine {
     for (const p of opts.plugins) p.install(this);
   }
 
+  /** Subsystems' start-of-day work, run after the builder (e.g. typing the boot page tables). */
+  readonly bootHooks: ((sod: StartOfDay) => void)[] = [];
+
   boot(img: BootImage): StartOfDay {
     this.startOfDay = buildDomain(this.domain, img, { store: this.storeEvtchn, console: this.consoleEvtchn });
+    for (const h of this.bootHooks) h(this.startOfDay);
     return this.startOfDay;
   }
 
