@@ -7,6 +7,8 @@ import { T_JUMP, T_END, T_REP, T_REPCC, T_PRIV, T_IO } from '../src/decode/rows.
 import { FAULT } from '../src/cpu/fault.ts';
 
 export const MAX_BLOCK_INSNS = 64;
+/** Rows whose result depends on the retired-instruction count (system.ts: TSC = tsc + icount). */
+const COUNT_READERS = new Set(['rdtsc', 'rdmsr', 'wrmsr']);
 
 export interface BlockSource {
   insns: Insn[];
@@ -35,6 +37,9 @@ export function formBlock(c: Cpu, eip: number, phys: number, d32: boolean, maxIn
       break;
     }
     if (beyond) { crossesPage = true; break; }
+    // RDTSC and the TSC MSR read c.icount, which a block adds to only when it ends: they start
+    // a block of their own so that the count is exact (as in single-step mode).
+    if (insns.length > 0 && COUNT_READERS.has(insn.row.sem)) break;
     insns.push(insn);
     pa += insn.len; ip = (ip + insn.len) | 0;
     const t = insn.row.traits;
