@@ -60,14 +60,16 @@ function alu(i: Insn, ctx: EmitContext): string | null {
   const wb = name !== 'cmp' && name !== 'test';
   // Dead flags (overwritten before any read or fault) are not recorded at all.
   const keep = (ctx.flagsLive & 0x8d5) !== 0;
+  // A CMP/TEST with dead flags still performs its load (it may fault or set an accessed bit).
+  const deadLoad = k1 === 'E' && i.mod !== 3 ? `${src};` : '';
   if (name in LAZY) {
     const [op, sym] = LAZY[name];
-    if (!keep) return wb ? `${dst} = (${dst} ${sym} ${src})|0;` : '';
+    if (!keep) return wb ? `${dst} = (${dst} ${sym} ${src})|0;` : deadLoad;
     ctx.nextPrevFlags = op === 3 ? { kind: 'sub', size: 4 } : null;
     return `{ const a = ${dst}, b = ${src}; const t = (a ${sym} b)|0; c.lop = ${op}; c.la = a; c.lb = b; c.lres = t; c.lsz = 4; c.lmask = 0x8d5;${wb ? ` ${dst} = t;` : ''} }`;
   }
   if (name in LOGIC) {
-    if (!keep) return wb ? `${dst} = (${dst} ${LOGIC[name]} ${src})|0;` : '';
+    if (!keep) return wb ? `${dst} = (${dst} ${LOGIC[name]} ${src})|0;` : deadLoad;
     ctx.nextPrevFlags = { kind: 'logic', size: 4 };
     return `{ const t = (${dst} ${LOGIC[name]} ${src})|0; c.lop = 5; c.lres = t; c.lsz = 4; c.lmask = 0x8d5;${wb ? ` ${dst} = t;` : ''} }`;
   }
