@@ -132,7 +132,10 @@ export class Jit {
     let m = this.pages.get(pp);
     const key = (phys & 0xfff) | (mode << 12);
     const b = m?.get(key);
-    if (b) { this.stats.cacheHits++; return b; }
+    if (b && b.eip === eip) { this.stats.cacheHits++; return b; }
+    // The same bytes reached at another EIP (a second virtual mapping, another CS base): a
+    // block's EIPs are constants in its code, so it is replaced.
+    if (b) { b.valid = false; this.blocks.delete(b); m!.delete(key); this.blockCount--; }
     this.stats.cacheMisses++;
     const d32 = (c.sattr[CS] & 0x4000) !== 0;
     const src = formBlock(c, eip, phys, d32, this.opts.singleStep ? 1 : MAX_BLOCK_INSNS);
