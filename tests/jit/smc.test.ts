@@ -162,3 +162,51 @@ describe('self-modifying code', () => {
     });
   }
 });
+
+describe('the same code reached at different addresses', () => {
+  for (const singleStep of MODES) {
+    const m = `(singleStep=${singleStep})`;
+
+    it(`one frame mapped at two virtual addresses: each call sees its own EIP ${m}`, () => {
+      const c = new Cpu(8 << 20);
+      setFlatSegments(c, 0);
+      const t = new Tables32(c, new FrameAllocator(c, 0x100000));
+      for (let pg = 0; pg < 1024; pg++) t.map(pg << 12, pg << 12, P | RW | US);
+      const X = 0x00400000, Y = 0x00401000, FRAME = 0x00200000;
+      t.map(X, FRAME, P | RW);
+      t.map(Y, FRAME, P | RW);
+      enablePaging(c, t.cr3);
+      const events = recordEvents(c);
+      const jit = new Jit(c, { singleStep });
+      // FRAME: call $+5 ; pop eax ; jmp short +1 ; int3 ; ret   -> EAX = its own address + 5
+      c.mem.set([0xe8, 0x00, 0x00, 0x00, 0x00, 0x58, 0xeb, 0x01, 0xcc, 0xc3], FRAME);
+      c.mem.set([
+        0xff, 0xd6, // 1000: call esi   (X)
+        0x89, 0xc3, // 1002: mov ebx, eax
+        0xff, 0xd7, // 1004: call edi   (Y)
+        0x89, 0xc1, // 1006: mov ecx, eax
+        0xff, 0xd6, // 1008: call esi   (X again)
+        0x89, 0xc2, // 100a: mov edx, eax
+        0xf4, //       100c: hlt
+      ], 0x1000);
+      c.eip = 0x1000; c.regs[ESP] = 0x8000; c.regs[ESI] = X; c.regs[EDI] = Y;
+      expect(jit.run(1000)).toBe('halt');
+      expect(events).toEqual([]);
+      expect([u(c.regs[EBX]), u(c.regs[ECX]), u(c.regs[EDX])]).toEqual([X + 5, Y + 5, X + 5]);
+      expect(c.regs[ESP]).toBe(0x8000);
+      expect(c.icount).toBe(7 + 3 * 4);
+    });
+
+    it(`one physical page run under two CS bases: EIPs are offsets in each segment ${m}`, () => {
+      const { c, jit, events } = flat([0xe8, 0x00, 0x00, 0x00, 0x00, 0x58, 0xcc], singleStep, 0x3000); // call $+5 ; pop eax ; int3
+      expect(jit.run(100)).toBe('stop');
+      expect(c.regs[EAX]).toBe(0x3005);
+      expect(events.map((e) => u(e.eip))).toEqual([0x3007]);
+      // The same bytes as offset 0 of a code segment based at 0x3000.
+      c.sbase[1] = 0x3000; c.eip = 0; c.stopped = false; c.regs[ESP] = 0x8000;
+      expect(jit.run(100)).toBe('stop');
+      expect(c.regs[EAX]).toBe(5);
+      expect(events.map((e) => u(e.eip))).toEqual([0x3007, 7]);
+    });
+  }
+});
