@@ -251,6 +251,45 @@ describe('32-bit paging: guest loads, stores and fetches through the JIT', () =>
   }
 });
 
+describe('large pages through the JIT', () => {
+  for (const singleStep of MODES) {
+    const m = `(singleStep=${singleStep})`;
+
+    it(`32-bit paging, 4 MiB page at CPL 3: a load sets A only, a store then sets D, both in the PDE ${m}`, () => {
+      const { c, t } = setup32({ pse: true }, 3);
+      const { guest, events } = runner(c, singleStep);
+      t.map4M(0x00800000, 0x00400000, P | RW | US);
+      c.view.setInt32(0x00523450, 0x0badf00d, true);
+      guest([...MOV_EAX_ESI, ...INT3], CODE, { [ESI]: 0x00923450 });
+      expect(ev(events)).toEqual([[3, -1, CODE + 3, 0]]);
+      expect(u(c.regs[EAX])).toBe(0x0badf00d);
+      expect(t.pde(0x00800000)).toBe(0x00400000 | P | RW | US | PS | A);
+      guest([...MOV_EDI_EBX, ...INT3], CODE + 0x100, { [EDI]: 0x00bffffc, [EBX]: 0x600df00d });
+      expect(rd32(c, 0x007ffffc)).toBe(0x600df00d);
+      expect(t.pde(0x00800000)).toBe(0x00400000 | P | RW | US | PS | A | D);
+    });
+
+    it(`PAE, 2 MiB page at CPL 3: a load sets A only, a store then sets D, both in the PDE ${m}`, () => {
+      const { c, t } = setupPae({ nxe: true }, 3);
+      const { guest, events } = runner(c, singleStep);
+      t.map2M(0x40400000, 0x00600000, P | RW | US);
+      c.view.setInt32(0x00612340, 0x0badf00d, true);
+      guest([...MOV_EAX_ESI, ...INT3], CODE, { [ESI]: 0x40412340 });
+      expect(ev(events)).toEqual([[3, -1, CODE + 3, 0]]);
+      expect(u(c.regs[EAX])).toBe(0x0badf00d);
+      expect(t.pde(0x40400000)).toBe(0x00600000 | P | RW | US | PS | A);
+      guest([...MOV_EDI_EBX, ...INT3], CODE + 0x100, { [EDI]: 0x405ffffc, [EBX]: 0x600df00d });
+      expect(rd32(c, 0x007ffffc)).toBe(0x600df00d);
+      expect(t.pde(0x40400000)).toBe(0x00600000 | P | RW | US | PS | A | D);
+      // A read-only 2 MiB page: the user store faults with P|W|U and leaves D clear.
+      t.map2M(0x40800000, 0x00600000, P | US);
+      guest([...MOV_EDI_EBX, ...INT3], CODE + 0x200, { [EDI]: 0x40800010 });
+      expect(ev(events)).toEqual([[PF_, PFEC_P | PFEC_W | PFEC_U, CODE + 0x200, 0x40800010]]);
+      expect(t.pde(0x40800000) & D).toBe(0);
+    });
+  }
+});
+
 describe('32-bit paging: TLB rules', () => {
   const L = 0x00401000, L2 = 0x00402000;
   const F1 = 0x00234000, F2 = 0x00235000, F3 = 0x00236000, F4 = 0x00237000;
