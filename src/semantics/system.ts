@@ -6,7 +6,7 @@ import type { Insn } from '../decode/decoder.ts';
 import { EAX, ECX, EDX, EBX, CR0_TS, CR0_PG, CR0_PE, CR4_TSD, CR4_PAE, MSR_EFER, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_TSC, CR4_DE } from '../cpu/regs.ts';
 import { fault, GP, UD } from '../cpu/fault.ts';
 import { read, write, ea, getReg } from './operands.ts';
-import { rd, wr } from '../cpu/memory.ts';
+import { rd, wr, probeSegWrite } from '../cpu/memory.ts';
 import { writeCr0, writeCr3, writeCr4, flushPage, flushAll } from '../cpu/paging.ts';
 
 export function hlt(c: Cpu, i: Insn): void { c.eip = (i.eip + i.len) | 0; c.halted = true; }
@@ -64,7 +64,7 @@ export function sgdt(c: Cpu, i: Insn): void { storeDt(c, i, c.gdtLimit, c.gdtBas
 export function sidt(c: Cpu, i: Insn): void { storeDt(c, i, c.idtLimit, c.idtBase); }
 function storeDt(c: Cpu, i: Insn, limit: number, base: number): void {
   const off = ea(c, i);
-  rd(c, i.eaSeg, off, 1); // segment/paging check of the first byte before writing any
+  probeSegWrite(c, i.eaSeg, off, 6); // all six bytes writable before any is written
   wr(c, i.eaSeg, off, 2, limit);
   wr(c, i.eaSeg, i.asz === 2 ? (off + 2) & 0xffff : (off + 2) | 0, 4, base);
 }

@@ -375,9 +375,8 @@ describe('the time-stamp counter counts retired instructions', () => {
 describe('multi-store system instructions', () => {
   for (const singleStep of [false, true]) {
     // SGDT stores the limit, then the base: when the base part faults, nothing may have been
-    // written (the instruction does not retire). Known bug: storeDt in semantics/system.ts
-    // checks only the first byte for reading, then writes the limit before the base faults.
-    it.fails(`sgdt across into a not-present page writes nothing (singleStep=${singleStep})`, () => {
+    // written (the instruction does not retire): all six bytes are checked first.
+    it(`sgdt across into a not-present page writes nothing (singleStep=${singleStep})`, () => {
       const { c, jit, events } = setup(singleStep);
       c.mem.set([0x0f, 0x01, 0x07, 0xcc], CODE); // sgdt [edi] ; int3
       c.regs[EDI] = SPLIT + 0xffc; c.eip = CODE;
