@@ -1,0 +1,18 @@
+// Guest handles as a 32-bit PV guest passes them (compat handles): an array is usable when it
+// lies wholly below the hypervisor area (compat_array_access_ok); a null handle is 0.
+import type { Domain } from '../domain.ts';
+import { DOMID_SELF, DOMID_IO, DOMID_XEN, EPERM, ESRCH } from './constants.ts';
+
+export function arrayOkay(d: Domain, va: number, count: number, size: number): boolean {
+  return (va >>> 0) + (count >>> 0) * size <= d.hvStart >>> 0;
+}
+
+/** get_pg_owner + the XSM_TARGET check of mmu_update / mmuext_op for an unprivileged guest:
+ *  0 for DOMID_SELF, else the errno Xen returns. A domU may not name itself by number ("foreign
+ *  op on self"), has no right over DOMID_IO or DOMID_XEN, and sees no other domain. */
+export function pageOwnerCheck(foreigndom: number): number {
+  const id = foreigndom & 0xffff;
+  if (id === DOMID_SELF) return 0;
+  if (id === DOMID_IO || id === DOMID_XEN) return EPERM;
+  return ESRCH;
+}
