@@ -1,0 +1,80 @@
+// memory_op and multicall.
+import { describe, it, expect } from 'vitest';
+import { fixture, pte, P, RW, EINVAL, EFAULT, ENOSYS, ESRCH } from './mmu-fixture.ts';
+import { PAGE } from '../../runtime/domain.ts';
+
+const MEMORY_OP = 12, MULTICALL = 13, UPDATE_VA = 14, MMUEXT = 26;
+const DOMID_SELF = 0x7ff0;
+
+describe('memory_op', () => {
+  it('answers the reservation sizes, the M2P mapping, the memory map and max_page', () => {
+    const f = fixture();
+    const n = f.d.nrPages;
+    f.put(f.va(0), [DOMID_SELF]);
+    expect(f.call(MEMORY_OP, [3, f.va(0)])).toBe(n);
+    expect(f.call(MEMORY_OP, [4, f.va(0)])).toBe(n);
+    f.put(f.va(0), [5]);
+    expect(f.call(MEMORY_OP, [3, f.va(0)])).toBe(ESRCH);
+    expect(f.call(MEMORY_OP, [3, f.d.hvStart])).toBe(EFAULT);
+    expect(f.call(MEMORY_OP, [2, 0])).toBe(f.d.totalFrames);
+    expect(f.call(MEMORY_OP, [12, f.va(0)])).toBe(0);
+    expect([f.get(f.va(0)) >>> 0, f.get(f.va(0) + 4) >>> 0, f.get(f.va(0) + 8)]).toEqual([0xf5800000, 0xf6800000, 0x3fffff]);
+    f.put(f.va(0), [4, f.va(0) + 64]);
+    expect(f.call(MEMORY_OP, [9, f.va(0)])).toBe(0);
+    expect(f.get(f.va(0))).toBe(1);
+    expect([f.get(f.va(0) + 64), f.get(f.va(0) + 68), f.get(f.va(0) + 72), f.get(f.va(0) + 76), f.get(f.va(0) + 80)]).toEqual([0, 0, n * PAGE, 0, 1]);
+    expect(f.call(MEMORY_OP, [10, f.va(0)])).toBe(-1);
+    expect(f.call(MEMORY_OP, [63, f.va(0)])).toBe(ENOSYS);
+  });
+  it('increase_reservation at the maximum does nothing; decrease then populate gives frames back', () => {
+    const f = fixture();
+    const list = f.va(0) + 256;
+    const resv = (nr: number, order = 0): number[] => [list, nr, order, 0, DOMID_SELF];
+    f.put(f.va(0), resv(2));
+    expect(f.call(MEMORY_OP, [0, f.va(0)])).toBe(0);
+    // Give back two scratch frames (first unmapped, as a balloon driver does).
+    const a = f.mfnOfVa(f.va(4)), b = f.mfnOfVa(f.va(5));
+    expect(f.call(UPDATE_VA, [f.va(4), 0, 0, 2])).toBe(0);
+    expect(f.call(UPDATE_VA, [f.va(5), 0, 0, 2])).toBe(0);
+    f.put(list, [a, b, f.d.xen.m2p]);
+    f.put(f.va(0), resv(3));
+    expect(f.call(MEMORY_OP, [1, f.va(0)])).toBe(2); // the third is not the domain's
+    f.put(f.va(0), [DOMID_SELF]);
+    expect(f.call(MEMORY_OP, [3, f.va(0)])).toBe(f.d.nrPages - 2);
+    expect(f.d.pfnOf(a)).toBe(-1);
+    expect(f.call(UPDATE_VA, [f.va(4), ...pte(a, P | RW), 2])).toBe(-16);
+    // Populate two pfns: the frames come back, with their M2P entries set.
+    f.put(list, [0x100, 0x101, 0x102]);
+    f.put(f.va(0), resv(3));
+    expect(f.call(MEMORY_OP, [6, f.va(0)])).toBe(2);
+    const got = [f.get(list), f.get(list + 4)].sort((x, y) => x - y);
+    expect(got).toEqual([a, b].sort((x, y) => x - y));
+    expect(f.d.pfnOf(f.get(list))).toBe(0x100);
+    // A too-large order is refused without doing anything.
+    f.put(f.va(0), resv(1, 10));
+    expect(f.call(MEMORY_OP, [1, f.va(0)])).toBe(0);
+    // start_extent from the command resumes a batch.
+    f.put(f.va(0), resv(1));
+    expect(f.call(MEMORY_OP, [1 | (1 << 6), f.va(0)])).toBe(1);
+  });
+});
+
+describe('multicall', () => {
+  it('runs every entry, writes each result, and goes on after a failure', () => {
+    const f = fixture();
+    const list = f.va(0);
+    const good = pte(f.mfnOfVa(f.va(5)), P);
+    const entry = (op: number, args: number[]): number[] => [op, 0x5555, ...args, ...new Array(6 - args.length).fill(0)];
+    f.put(list, [
+      ...entry(UPDATE_VA, [f.va(6), ...good, 2]),
+      ...entry(UPDATE_VA, [f.va(7), ...pte(f.d.xen.m2p, P), 2]),
+      ...entry(99, []),
+      ...entry(MMUEXT, [f.va(1), 0, 0, DOMID_SELF]),
+      ...entry(MULTICALL, [list, 1]),
+    ]);
+    expect(f.call(MULTICALL, [list, 5])).toBe(0);
+    expect([0, 1, 2, 3, 4].map((i) => f.get(list + i * 32 + 4))).toEqual([0, -16, ENOSYS, 0, EINVAL]);
+    expect(f.get(f.va(6))).toBe(f.get(f.va(5)));
+    expect(f.call(MULTICALL, [f.d.hvStart - 32, 2])).toBe(EFAULT);
+  });
+});
