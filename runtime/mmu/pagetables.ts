@@ -147,7 +147,14 @@ export class PageTables implements TypeValidator {
   private promoteL2(mfn: number, xenL2: boolean): number {
     const base = mfn * PAGE;
     for (let i = 0; i < this.entries; i++) {
-      if (!this.isGuestL2Slot(i, xenL2)) continue;
+      if (!this.isGuestL2Slot(i, xenL2)) {
+        // Xen fills these slots with its own mappings (init_xen_pae_l2_slots); here the
+        // hypervisor area is the CPU's window, so they are cleared: whatever the guest left
+        // there must not become reachable through a linear (L2-as-L1) mapping.
+        const e = readEntry(this.d, base + i * this.esize);
+        if (e.lo !== 0 || e.hi !== 0) writeEntry(this.d, base + i * this.esize, 0, 0);
+        continue;
+      }
       const e = readEntry(this.d, base + i * this.esize);
       if (!(e.lo & _PAGE_PRESENT)) continue;
       const rc = this.getL2e(e.lo, e.hi, mfn);

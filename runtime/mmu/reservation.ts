@@ -16,10 +16,13 @@ export function allocExtent(mmu: PvMmu, order: number): number {
   const n = 1 << order;
   if (mmu.totPages + n > mmu.maxPages) return -1;
   const free = new Set(mmu.released);
+  // A frame given back while still referenced (mapped, or a page table in use) stays out of
+  // reach until its last reference goes, as a freed Xen page does.
+  const idle = (x: number): boolean => free.has(x) && mmu.types.count[x] === 0;
   for (const f of mmu.released) {
     if (f & (n - 1)) continue;
-    let ok = true;
-    for (let j = 1; j < n && ok; j++) ok = free.has(f + j);
+    let ok = idle(f);
+    for (let j = 1; j < n && ok; j++) ok = idle(f + j);
     if (!ok) continue;
     for (let j = 0; j < n; j++) {
       const k = mmu.released.indexOf(f + j);

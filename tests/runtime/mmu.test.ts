@@ -252,3 +252,35 @@ describe('base pointer', () => {
     expect(f.mmu.types.count[l3]).toBe(0);
   });
 });
+
+describe('Xen slots and linear page tables', () => {
+  it('clears what the guest left in Xen\'s slots of the slot-3 L2, and allows an L2 to map itself read-only', () => {
+    const f = fixture();
+    const l2 = table(f, 1, { 500: pte(f.d.xen.m2p, P) });
+    const l2self = f.mfnOfVa(f.va(2));
+    const l3 = table(f, 3, { 0: pte(table(f, 2, {}), P), 3: pte(l2, P) });
+    expect(mmuext(f, [[PIN_L3, l3, 0]]).rc).toBe(0);
+    expect(f.d.cpu.view.getInt32(l2 * PAGE + 500 * 8, true)).toBe(0);
+    // The L2 under slot 0 maps itself read-only (a linear page table), not writable.
+    expect(mmuUpdate(f, [[...ptr(l2self * PAGE + 8), ...pte(l2self, P)]]).rc).toBe(0);
+    expect(mmuUpdate(f, [[...ptr(l2self * PAGE + 16), ...pte(l2self, P | RW)]]).rc).toBe(EINVAL);
+  });
+});
+
+describe('2-level (non-PAE) tables', () => {
+  it('validates the boot L2, refuses updates at and above HYPERVISOR_VIRT_START with -EPERM', () => {
+    const f = fixture({ pae: false });
+    const top = f.sod.l3OrL2Mfn;
+    expect(f.mmu.types.type[top]).toBe(PGT_l2_page_table);
+    const slot = (f.d.hvStart >>> 22) * 4;
+    const buf = f.va(0), pdone = f.va(0) + 2048;
+    f.put(buf, [top * PAGE + slot, 0, 0, 0]);
+    expect(f.call(MMU_UPDATE, [buf, 1, pdone, DOMID_SELF])).toBe(EPERM);
+    // An L1 entry through update_va_mapping (the high word is ignored).
+    const target = f.mfnOfVa(f.va(5));
+    expect(f.call(UPDATE_VA, [f.va(6), (target * PAGE) | P | RW, 0, 2])).toBe(0);
+    f.put(f.va(5), [0x77]);
+    expect(f.get(f.va(6))).toBe(0x77);
+    expect(f.call(UPDATE_VA, [f.va(6), (top * PAGE) | P | RW, 0, 2])).toBe(EBUSY);
+  });
+});
