@@ -78,3 +78,24 @@ describe('multicall', () => {
     expect(f.call(MULTICALL, [f.d.hvStart - 32, 2])).toBe(EFAULT);
   });
 });
+
+describe('mmuext_op frame operations', () => {
+  it('CLEAR_PAGE and COPY_PAGE work on writable frames only; cache flushes are refused', () => {
+    const f = fixture();
+    const op = (cmd: number, a1: number, a2 = 0): number => {
+      f.put(f.va(0) + 512, [cmd, a1, a2]);
+      return f.call(MMUEXT, [f.va(0) + 512, 1, 0, DOMID_SELF]);
+    };
+    const a = f.mfnOfVa(f.va(4)), b = f.mfnOfVa(f.va(5));
+    f.put(f.va(4), [0x11111111, 0x22222222]);
+    expect(op(17, b, a)).toBe(0);
+    expect([f.get(f.va(5)), f.get(f.va(5) + 4)]).toEqual([0x11111111, 0x22222222]);
+    expect(op(16, a)).toBe(0);
+    expect(f.get(f.va(4))).toBe(0);
+    expect(op(16, f.sod.l3OrL2Mfn)).toBe(EINVAL);
+    expect(op(17, f.sod.l3OrL2Mfn, a)).toBe(EINVAL);
+    expect(op(17, b, f.d.xen.m2p)).toBe(EINVAL);
+    expect(op(12, 0)).toBe(-13);
+    expect(op(15, a)).toBe(EINVAL);
+  });
+});
