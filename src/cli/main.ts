@@ -5,6 +5,7 @@ import { join, dirname } from 'node:path';
 import { Command } from 'commander';
 import { runBare } from './bare.ts';
 import { formatStats } from './stats.ts';
+import { runCommand, type RunCliOptions } from './run.ts';
 import { decode, type Insn } from '../decode/decoder.ts';
 import { disassemble } from '../decode/disasm.ts';
 
@@ -12,7 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const DEMO_GUEST = join(here, '..', '..', 'tests', 'guests', 'demo.bin');
 
 const program = new Command('xenjit')
-  .description('Runs 32-bit x86 Xen PV guests on Node.js: an i686 CPU with a block JIT to JavaScript.\nThe Xen PV runtime (run, profile, regress) is not built yet; today the core runs bare-metal guests.')
+  .description('Runs 32-bit x86 Xen PV guests on Node.js: an i686 CPU with a block JIT to JavaScript.')
   .version('0.1.0');
 
 program.command('demo')
@@ -41,6 +42,20 @@ program.command('run-bare <image>')
     console.error(`[exit: ${r.exit}; ${r.cpu.icount} instructions]`);
     if (r.exit !== 'halt') process.exitCode = 1;
   });
+
+program.command('run <kernel>')
+  .description('boot a 32-bit PV kernel (ELF, optionally gzip-compressed) as an unprivileged Xen domain')
+  .option('--memory <MiB>', 'domain memory', '64')
+  .option('--cmdline <s>', 'kernel command line', '')
+  .option('--module <file>', 'pre-loaded module (initrd)')
+  .option('--clock <host|virtual>', 'host time, or virtual time from retired instructions (reproducible)', 'host')
+  .option('--max-instructions <n>', 'stop after this many guest instructions', '20000000000')
+  .option('--timeout <s>', 'stop after this many seconds of host time', '3600')
+  .option('--trace <what...>', 'trace: hypercalls', [])
+  .option('--single-step', 'one instruction per translated block')
+  .option('--p2m <kind>', 'shuffle (default) or identity machine frame order', 'shuffle')
+  .option('--stats', 'print JIT counters at the end')
+  .action((file: string, o: RunCliOptions) => { process.exitCode = runCommand(file, o); });
 
 program.command('disasm <hex>')
   .description('disassemble 32-bit x86 machine code given as hex bytes (Intel syntax, as objdump prints it)')

@@ -1,0 +1,10 @@
+// The subsystems a domain gets by default, each in its own folder, installed as a Plugin
+// (machine.ts).
+import type { Plugin } from './machine.ts';
+import { mmuPlugin } from './mmu/index.ts';
+
+export interface DefaultPluginOptions { clock: 'host' | 'virtual'; }
+
+export function defaultPlugins(_o: DefaultPluginOptions): Plugin[] {
+  return [mmuPlugin];
+}
