@@ -5,7 +5,7 @@ import { join, dirname } from 'node:path';
 import { Command } from 'commander';
 import { runBare } from './bare.ts';
 import { formatStats } from './stats.ts';
-import { runCommand, type RunCliOptions } from './run.ts';
+import { runCommand, infoCommand, type RunCliOptions } from './run.ts';
 import { decode, type Insn } from '../decode/decoder.ts';
 import { disassemble } from '../decode/disasm.ts';
 
@@ -56,6 +56,11 @@ program.command('run <kernel>')
   .option('--p2m <kind>', 'shuffle (default) or identity machine frame order', 'shuffle')
   .option('--stats', 'print JIT counters at the end')
   .action((file: string, o: RunCliOptions) => { process.exitCode = runCommand(file, o); });
+
+program.command('info <kernel>')
+  .description('show a PV kernel\'s Xen notes and the start-of-day layout xenjit would give it')
+  .option('--memory <MiB>', 'domain memory', '64')
+  .action((file: string, o: { memory: string }) => { process.exitCode = infoCommand(file, Number(o.memory)); });
 
 program.command('disasm <hex>')
   .description('disassemble 32-bit x86 machine code given as hex bytes (Intel syntax, as objdump prints it)')

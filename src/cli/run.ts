@@ -58,3 +58,29 @@ export function dumpRegisters(m: Machine): string {
 }
 
 function fail(msg: string): number { process.stderr.write(`xenjit: ${msg}\n`); return 2; }
+
+/** `xenjit info`: the image's notes and the start-of-day layout. */
+export function infoCommand(file: string, memoryMiB: number): number {
+  let bytes: Uint8Array;
+  try { bytes = new Uint8Array(readFileSync(file)); } catch (e) { return fail(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
+  let img;
+  try { img = loadKernelImage(bytes); } catch (e) { return fail(`${file}: ${(e as Error).message}`); }
+  const h = (v: number | undefined): string => (v === undefined ? '-' : '0x' + (v >>> 0).toString(16));
+  const lines = [
+    `${file}: 32-bit PV kernel, notes from ${img.notesSource}`,
+    `  guest ${img.guestOs} ${img.guestVersion}, interface ${img.xenVersion}, loader ${img.loader || '-'}, PAE ${img.paeMode}`,
+    `  entry ${h(img.entry)}, virt_base ${h(img.virtBase)}, paddr_offset ${h(img.paddrOffset)}, hypercall page ${h(img.hypercallPage)}`,
+    `  features ${img.features || '-'}`,
+    ...img.segments.map((s) => `  load ${h(s.vaddr)}..${h(s.vaddr + s.memsz)} (${s.filesz} bytes from the file, ${s.memsz} in memory)`),
+    ...img.warnings.map((w) => `  warning: ${w}`),
+  ];
+  try {
+    const m = new Machine({ memoryMiB, pae: true, p2m: 'shuffle', seed: 1, jit: {}, plugins: [] });
+    const sod = m.boot(bootImageFrom(img, img.loadBytes ?? bytes, ''));
+    lines.push(`start of day with ${memoryMiB} MiB (${m.domain.nrPages} pages):`,
+      `  P2M list ${h(sod.mfnList)}, start_info ${h(sod.startInfo)} (ESI), xenstore mfn ${h(sod.storeMfn)}, console mfn ${h(sod.consoleMfn)}`,
+      `  page tables ${h(sod.ptBase)} (${sod.nrPtFrames} frames, CR3 mfn ${h(sod.l3OrL2Mfn)}), stack top ${h(sod.stackTop)} (ESP), mapped to ${h(sod.end)}`);
+  } catch (e) { lines.push(`  cannot lay it out in ${memoryMiB} MiB: ${(e as Error).message}`); }
+  console.log(lines.join('\n'));
+  return 0;
+}
