@@ -1,0 +1,15 @@
+// HYPERVISOR_stack_switch (do_stack_switch, xen/arch/x86/pv/misc-hypercalls.c): the guest
+// kernel stack Xen switches to when a trap or event interrupts ring 3. Not validated here: a
+// bad stack makes the next bounce frame fault, which crashes the domain.
+import type { Hypercall } from './table.ts';
+import { trapState, fixupGuestSelector } from '../traps/state.ts';
+
+export const stackSwitch: Hypercall = {
+  nr: 3, name: 'stack_switch', args: ['u', 'u'],
+  handler(d, [ss, esp]) {
+    const t = trapState(d);
+    t.kernelSs = fixupGuestSelector(ss);
+    t.kernelSp = esp | 0;
+    return 0;
+  },
+};
