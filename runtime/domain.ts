@@ -15,6 +15,9 @@ export const MACH2PHYS_VIRT_START_NONPAE = 0xfc000000, MACH2PHYS_VIRT_END_NONPAE
  *  inside the hypervisor area, above the M2P; the guest only sees them through SGDT/SLDT. */
 export const GDT_VIRT = 0xff000000, LDT_VIRT = 0xff010000, GDT_PAGES = 16, LDT_PAGES = 16;
 
+/** Grant-table frames a domain may set up (Xen's max_grant_frames default for a domU). */
+export const MAX_GRANT_FRAMES = 32;
+
 export type ShutdownReason = 'poweroff' | 'reboot' | 'suspend' | 'crash' | 'watchdog' | 'soft_reset';
 
 export interface DomainOptions {
@@ -31,6 +34,8 @@ export interface XenFrames {
   sharedInfo: number;
   /** Page 14 of every GDT: Xen's flat ring-1/ring-3 descriptors. */
   gdtReserved: number;
+  /** First of MAX_GRANT_FRAMES grant-table frames. */
+  grant: number;
   /** First frame of the M2P table and its length in frames. */
   m2p: number;
   m2pFrames: number;
@@ -66,13 +71,14 @@ export class Domain {
     if (!Number.isFinite(nr) || nr < 1024 || nr > 256 * 1024) throw new RangeError(`memory must be 4 to 1024 MiB, not ${opts.memoryMiB}`);
     this.nrPages = nr;
     this.pae = opts.pae;
-    // Xen's frames: 0 unused, 1 shared_info, 2 reserved GDT page, then the M2P table.
-    const base = 3;
+    // Xen's frames: 0 unused, 1 shared_info, 2 reserved GDT page, the grant-table frames
+    // (shared with the domain, Xen's share_xen_page_with_guest), then the M2P table.
+    const base = 3 + MAX_GRANT_FRAMES;
     let total = base + nr;
     let m2pFrames = Math.ceil((total * 4) / PAGE);
     total += m2pFrames; m2pFrames = Math.ceil((total * 4) / PAGE); total = base + m2pFrames + nr;
     this.totalFrames = total;
-    this.xen = { sharedInfo: 1, gdtReserved: 2, m2p: base, m2pFrames };
+    this.xen = { sharedInfo: 1, gdtReserved: 2, grant: 3, m2p: base, m2pFrames };
     this.cpu = new Cpu(total * PAGE);
     this.jit = new Jit(this.cpu, opts.jit);
     const first = base + m2pFrames;
@@ -91,6 +97,9 @@ export class Domain {
     // M2P entries of frames the domain does not own read as INVALID_M2P_ENTRY (~0).
     for (let m = 0; m < total; m++) v.setInt32(this.xen.m2p * PAGE + m * 4, -1, true);
     for (let p = 0; p < nr; p++) { this.owned[frames[p]] = 1; v.setInt32(this.xen.m2p * PAGE + frames[p] * 4, p, true); }
+    // Grant-table frames belong to the domain for mapping purposes but have no pseudo-physical
+    // frame (their M2P entries stay invalid), as Xen's shared xenheap pages.
+    for (let k = 0; k < MAX_GRANT_FRAMES; k++) this.owned[this.xen.grant + k] = 1;
     this.hvStart = opts.pae ? HYPERVISOR_VIRT_START_PAE : HYPERVISOR_VIRT_START_NONPAE;
     this.m2pStart = opts.pae ? MACH2PHYS_VIRT_START_PAE : MACH2PHYS_VIRT_START_NONPAE;
     this.setupWindow();

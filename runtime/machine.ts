@@ -27,6 +27,8 @@ export class Machine {
   readonly domain: Domain;
   readonly hypercalls = new HypercallTable();
   bouncer: TrapBouncer | undefined;
+  /** The grant table, when the grant plugin is installed. */
+  grant: import('./grant/grant-table.ts').GrantTable | undefined;
   idler: Idler | undefined;
   startOfDay!: StartOfDay;
   /** Event channels the builder advertises for the store and the console. */

@@ -2,9 +2,10 @@
 // (machine.ts).
 import type { Plugin } from './machine.ts';
 import { mmuPlugin } from './mmu/index.ts';
+import { grantPlugin } from './grant/grant-table.ts';
 
 export interface DefaultPluginOptions { clock: 'host' | 'virtual'; }
 
 export function defaultPlugins(_o: DefaultPluginOptions): Plugin[] {
-  return [mmuPlugin];
+  return [mmuPlugin, grantPlugin];
 }
