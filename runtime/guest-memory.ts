@@ -3,6 +3,7 @@
 // area; any failure is -EFAULT, never a host exception.
 import type { Domain } from './domain.ts';
 import { readLin, writeLin } from '../src/cpu/memory.ts';
+import { translate, ACC_W } from '../src/cpu/paging.ts';
 import { FAULT } from '../src/cpu/fault.ts';
 
 export const EFAULT = -14;
@@ -15,15 +16,29 @@ function inGuestRange(d: Domain, va: number, len: number): boolean {
 export function copyFromGuest(d: Domain, va: number, len: number): Uint8Array | null {
   if (!inGuestRange(d, va, len)) return null;
   const out = new Uint8Array(len);
+  const c = d.cpu;
   try {
-    for (let k = 0; k < len; k++) out[k] = readLin(d.cpu, (va + k) | 0, 1, 0);
+    // Page by page: one translation per page, then a block copy (RAM only).
+    for (let k = 0; k < len;) {
+      const a = (va + k) | 0, n = Math.min(len - k, 4096 - (a & 0xfff));
+      const pa = translate(c, a, 0);
+      if (pa >= 0 && pa + n <= c.mem.length) out.set(c.mem.subarray(pa, pa + n), k);
+      else for (let j = 0; j < n; j++) out[k + j] = readLin(c, (a + j) | 0, 1, 0);
+      k += n;
+    }
   } catch (e) { if (e === FAULT) return null; throw e; }
   return out;
 }
 export function copyToGuest(d: Domain, va: number, data: Uint8Array): boolean {
   if (!inGuestRange(d, va, data.length)) return false;
+  const c = d.cpu;
   try {
-    for (let k = 0; k < data.length; k++) writeLin(d.cpu, (va + k) | 0, 1, data[k], 0);
+    // Check every page for writing first (Xen's copy_to_guest may stop part way; checking first
+    // keeps a failed copy from leaving half an answer), then store through writeLin so stores
+    // into translated code are seen by the translator.
+    for (let k = 0; k < data.length;) { const a = (va + k) | 0; translate(c, a, ACC_W); k += 4096 - (a & 0xfff); }
+    if (data.length) translate(c, (va + data.length - 1) | 0, ACC_W);
+    for (let k = 0; k < data.length; k++) writeLin(c, (va + k) | 0, 1, data[k], 0);
   } catch (e) { if (e === FAULT) return false; throw e; }
   return true;
 }
