@@ -4,9 +4,10 @@ import type { Plugin } from './machine.ts';
 import { mmuPlugin } from './mmu/index.ts';
 import { grantPlugin } from './grant/grant-table.ts';
 import { trapsPlugin } from './traps/index.ts';
+import { eventsPlugin } from './events/index.ts';
 
 export interface DefaultPluginOptions { clock: 'host' | 'virtual'; }
 
-export function defaultPlugins(_o: DefaultPluginOptions): Plugin[] {
-  return [mmuPlugin, grantPlugin, trapsPlugin];
+export function defaultPlugins(o: DefaultPluginOptions): Plugin[] {
+  return [mmuPlugin, grantPlugin, trapsPlugin, eventsPlugin({ clock: o.clock })];
 }

@@ -22,6 +22,8 @@ export interface Idler {
   idle(deadline: number): boolean;
   /** Between slices: fire due timers. */
   tick(): void;
+  /** Instructions the next slice may run before a timer is due (virtual time), if known. */
+  budget?(): number | undefined;
 }
 
 export function runDomain(d: Domain, limits: RunLimits, idler?: Idler): RunEnd {
@@ -33,7 +35,7 @@ export function runDomain(d: Domain, limits: RunLimits, idler?: Idler): RunEnd {
     if (c.icount >= stopAt) return 'instruction-limit';
     if ((performance.now() - t0) / 1000 > limits.timeoutSeconds) return 'timeout';
     idler?.tick();
-    const r = d.jit.run(Math.min(limits.slice, stopAt - c.icount));
+    const r = d.jit.run(Math.min(limits.slice, stopAt - c.icount, idler?.budget?.() ?? Infinity));
     if (d.shutdown) return d.shutdown;
     if (r === 'halt') {
       if (!d.blocked) return 'halted';

@@ -1,0 +1,62 @@
+// The run loop's Idler (run.ts). Between slices: the host clock catches up, due timers fire,
+// the time record follows the calibration, and a pending unmasked upcall raises the interrupt
+// line. When the vCPU is blocked: fire what is due and, until something wakes the vCPU, go to
+// the next deadline - the virtual clock jumps there (the TSC moves on, retired instructions
+// cannot), the host clock sleeps until then. Nothing armed and nothing to wait for is a
+// deadlock (false). On the virtual clock the slices end at the next deadline, so timers fire
+// at the instruction they are due.
+import type { Idler } from '../run.ts';
+import type { EventChannels } from '../events/channels.ts';
+import type { TimeKeeper } from './keeper.ts';
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+/** Block the thread for `ms` milliseconds. */
+function sleepMs(ms: number): void {
+  if (ms > 0) Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+export class TimeIdler implements Idler {
+  constructor(readonly ev: EventChannels, readonly tk: TimeKeeper) {}
+
+  tick(): void {
+    const tk = this.tk;
+    tk.clock.sync();
+    tk.timers.fireDue();
+    if (!this.ev.d.blocked) tk.vcpuTime.update();
+    this.ev.raiseIfDeliverable();
+  }
+
+  idle(deadline: number): boolean {
+    const ev = this.ev, tk = this.tk, s = ev.sched;
+    s.switchOut();
+    for (;;) {
+      tk.timers.fireDue();
+      if (s.woken) {
+        s.switchIn();
+        ev.raiseIfDeliverable();
+        return true;
+      }
+      const next = tk.timers.nextDeadline();
+      if (next === null) return false;
+      if (tk.clock.kind === 'virtual') {
+        tk.clock.advanceTo(next);
+        continue;
+      }
+      // Host clock: sleep until the deadline, or until the run's own time limit (then report a
+      // wake-up so the run loop can stop on its timeout).
+      const left = deadline - performance.now();
+      if (left <= 0) return true;
+      const ns = next - tk.clock.now();
+      sleepMs(Math.min(left + 1, Math.ceil(Number(ns) / 1e6)));
+      tk.clock.sync();
+    }
+  }
+
+  /** Virtual clock: instructions until the next timer deadline. */
+  budget(): number | undefined {
+    const tk = this.tk;
+    if (tk.clock.kind !== 'virtual') return undefined;
+    const next = tk.timers.nextDeadline();
+    return next === null ? undefined : tk.clock.instructionsUntil(next);
+  }
+}
