@@ -17,13 +17,13 @@ import type { Domain } from '../domain.ts';
 import type { TrapBouncer } from '../traps.ts';
 import { CS, SS, DS, ES, FS, GS, ESP, IF, IOPL, TF, NT, RF, VM, CR0_TS } from '../../src/cpu/regs.ts';
 import { getFlags } from '../../src/cpu/flags.ts';
-import { Descriptor, readDescriptor } from '../../src/cpu/descriptors.ts';
+import { Descriptor } from '../../src/cpu/descriptors.ts';
 import { writeLin } from '../../src/cpu/memory.ts';
 import { writeCr0 } from '../../src/cpu/paging.ts';
 import { FAULT, fault, hasErrorCode, VECTOR_NAMES, GP, UD, NM, PF_, BP, OFV, DB } from '../../src/cpu/fault.ts';
 import { PvTrapState, trapState } from './state.ts';
 import { TBF_EXCEPTION, TBF_EXCEPTION_ERRCODE, TBF_INTERRUPT, TBF_FAILSAFE, TI_IF, TI_DPL_MASK, VCPU_INFO_pad0 } from './abi.ts';
-import { checkGuestFrame, loadGuestFrame, hex, type GuestRegs } from './return-to-guest.ts';
+import { checkGuestFrame, loadGuestFrame, exitFlags, fetchDescriptor, hex, type GuestRegs } from './return-to-guest.ts';
 import { emulateForcedInvalidOp } from './inv-op.ts';
 import { emulatePrivilegedOp } from './priv-op.ts';
 
@@ -45,8 +45,7 @@ function stackBase(d: Domain, sel: number): number | null {
   const c = d.cpu;
   sel &= 0xffff;
   if ((sel & 0xfffc) === 0) return 0;
-  let desc: Descriptor | null;
-  try { desc = readDescriptor(c, sel, stackDesc, -1); } catch (e) { if (e === FAULT) return null; throw e; }
+  const desc = fetchDescriptor(c, sel, stackDesc);
   if (!desc || desc.system || !desc.present || (desc.code && !desc.readable)) return null;
   return desc.base >>> 0;
 }
@@ -124,7 +123,9 @@ export function resumeGuest(t: PvTrapState, r: GuestRegs, inFailsafe = false): v
     return;
   }
   const tb: TrapBounce = { flags: TBF_FAILSAFE | (t.failsafeDisablesEvents ? TBF_INTERRUPT : 0), errorCode: 0, cs: fs.cs, eip: fs.eip };
-  const next = createBounceFrame(t, tb, r);
+  // The exit path had already stored its EFLAGS (IOPL, NT, VM clear; IF set) when IRETQ
+  // faulted: that is what the failsafe frame shows.
+  const next = createBounceFrame(t, tb, { ...r, eflags: exitFlags(r.eflags) });
   if (next) resumeGuest(t, next, true);
 }
 
@@ -132,7 +133,6 @@ export function resumeGuest(t: PvTrapState, r: GuestRegs, inFailsafe = false): v
 export function bounceCurrent(t: PvTrapState, tb: TrapBounce): void {
   const next = createBounceFrame(t, tb, currentRegs(t.d));
   if (next) resumeGuest(t, next);
-  t.d.cpu.halted = false;
 }
 
 function trapName(vector: number): string { return VECTOR_NAMES[vector] ?? `vector ${vector}`; }

@@ -11,6 +11,10 @@ import { PvBouncer, bounceCurrent } from './bounce.ts';
 import { pvCpuid } from './cpuid.ts';
 import { guestIoRead, guestIoWrite } from './io.ts';
 import { TBF_INTERRUPT } from './abi.ts';
+import { setHypervisorFaultFixup } from './return-to-guest.ts';
+import { pvMmu } from '../mmu/mmu.ts';
+import { mmuFixupFault } from '../mmu/fault-filter.ts';
+import { PF_ } from '../../src/cpu/fault.ts';
 import { setTrapTable } from '../hypercalls/set_trap_table.ts';
 import { stackSwitch } from '../hypercalls/stack_switch.ts';
 import { setCallbacks } from '../hypercalls/set_callbacks.ts';
@@ -62,6 +66,18 @@ export const trapsPlugin: Plugin = {
       t.kernelSp = c.regs[ESP];
       c.dr[6] = 0xffff0ff0 | 0;
       c.dr[7] = 0x400;
+      // Xen's own descriptor reads (return to the guest, bounce stacks) may touch an LDT page
+      // not yet mapped into its area: the MMU maps it and the read is retried.
+      const mmu = pvMmu(d);
+      if (mmu) {
+        setHypervisorFaultFixup(c, (address, error) => {
+          const saved = c.cr2;
+          c.cr2 = address;
+          if (mmuFixupFault(mmu, PF_, error, false)) return true;
+          c.cr2 = saved;
+          return false;
+        });
+      }
     });
   },
 };

@@ -8,7 +8,7 @@ import { CS, SS, ESP, IF, IOPL, NT, VM, FLAGS_FIXED1, FLAGS_WRITABLE } from '../
 import { Descriptor, readDescriptor, loadCache, setCpl, nullInaccessibleSegments } from '../../src/cpu/descriptors.ts';
 import { setFlagsAll } from '../../src/cpu/flags.ts';
 import { translate } from '../../src/cpu/paging.ts';
-import { FAULT } from '../../src/cpu/fault.ts';
+import { FAULT, PF_ } from '../../src/cpu/fault.ts';
 
 /** The part of struct cpu_user_regs that a return to the guest loads. */
 export interface GuestRegs { eip: number; cs: number; eflags: number; esp: number; ss: number }
@@ -18,11 +18,27 @@ export type FrameFault = string | null;
 
 const csDesc = new Descriptor(), ssDesc = new Descriptor();
 
+/** Xen's own page-fault fix-ups for its accesses to the descriptor tables (the LDT is
+ *  mapped into its area on first use: handle_ldt_mapping_fault). Given the faulting linear
+ *  address and error code, true when the access may be retried. */
+export type HypervisorFaultFixup = (address: number, error: number) => boolean;
+const fixups = new WeakMap<Cpu, HypervisorFaultFixup>();
+/** Set by the traps plugin once the other subsystems are in place. */
+export function setHypervisorFaultFixup(c: Cpu, f: HypervisorFaultFixup): void { fixups.set(c, f); }
+
 /** Read a descriptor as the processor does during IRET (supervisor access, GDT or LDT by TI);
- *  null when the selector is beyond its table or reading it faults. */
-function fetch(c: Cpu, sel: number, out: Descriptor): Descriptor | null {
-  try { return readDescriptor(c, sel, out, -1); } catch (e) { if (e === FAULT) return null; throw e; }
+ *  null when the selector is beyond its table or reading it faults for good. */
+export function fetchDescriptor(c: Cpu, sel: number, out: Descriptor): Descriptor | null {
+  const fixup = fixups.get(c);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try { return readDescriptor(c, sel, out, -1); } catch (e) {
+      if (e !== FAULT) throw e;
+      if (FAULT.vector !== PF_ || !fixup || !fixup(FAULT.address, FAULT.error)) return null;
+    }
+  }
+  return null;
 }
+const fetch = fetchDescriptor;
 
 /** The checks IRET makes returning from ring 0 to the ring in CS.RPL (SDM vol. 2 IRET,
  *  "return to outer privilege level", and vol. 3 §5.8.6), without changing anything. */

@@ -4,6 +4,7 @@
 // plugin here to do it through update_va_mapping).
 import { Machine } from '../../runtime/machine.ts';
 import { trapsPlugin } from '../../runtime/traps/index.ts';
+import { mmuPlugin } from '../../runtime/mmu/index.ts';
 import { trapState } from '../../runtime/traps/state.ts';
 import type { Domain } from '../../runtime/domain.ts';
 import type { RunEnd } from '../../runtime/run.ts';
@@ -69,9 +70,11 @@ export class Asm {
 
 export interface Pv { m: Machine; d: Domain; run(n?: number): RunEnd; r32(va: number): number; w32(va: number, v: number): void; frame(va: number, words: number): number[] }
 
-/** Boot kernel code (at KCODE) and optional user code (at UCODE). */
-export function boot(kernel: Asm, user?: Asm, opts: { singleStep?: boolean } = {}): Pv {
-  const m = new Machine({ memoryMiB: 16, pae: true, p2m: 'shuffle', seed: 7, jit: { singleStep: !!opts.singleStep }, plugins: [trapsPlugin] });
+/** Boot kernel code (at KCODE) and optional user code (at UCODE), with the traps plugin and
+ *  optionally the MMU. */
+export function boot(kernel: Asm, user?: Asm, opts: { singleStep?: boolean; mmu?: boolean } = {}): Pv {
+  const plugins = opts.mmu ? [mmuPlugin, trapsPlugin] : [trapsPlugin];
+  const m = new Machine({ memoryMiB: 16, pae: true, p2m: 'shuffle', seed: 7, jit: { singleStep: !!opts.singleStep }, plugins });
   const image = new Uint8Array(0x8000);
   image.set(kernel.resolve(), KCODE - VIRT);
   if (user) image.set(user.resolve(), UCODE - VIRT);
