@@ -8,14 +8,14 @@ import { EAX, EBX, ECX, EDX, CR0_TS, CR4_TSD } from '../../src/cpu/regs.ts';
 
 const OUT = KDATA + 0x800;
 
-/** Run kernel code that stores results at OUT.. and ends in `jmp $`; #GP, #UD and #DB go to
+/** Run kernel code that stores results at OUT.. and ends in `jmp $`; #GP, #NM, #UD and #DB go to
  *  handlers that record their vector at OUT+0x100 and spin. */
 function run(body: (a: Asm) => void, opts: { iopl?: number; user?: Asm } = {}): { p: Pv; out: (k: number) => number; trapped: number | null } {
   const k = new Asm(KCODE);
   body(k);
   k.spin();
   const handlers: [number, number, number, number][] = [];
-  for (const v of [1, 6, 13]) {
+  for (const v of [1, 6, 7, 13]) {
     // (reload DS: a trap from ring 3 arrives with the user's, or a null one)
     k.label(`h${v}`).b(0x66, 0xb8, 0x21, 0xe0, 0x8e, 0xd8).movEax(v).storeEax(OUT + 0x100).spin();
     handlers.push([v, 0, FLAT_RING1_CS, k.addr(`h${v}`)]);
@@ -191,5 +191,27 @@ describe('instructions Xen does not emulate', () => {
   it('an emulated instruction under EFLAGS.TF is followed by #DB', () => {
     const r = run((a) => a.b(0x9c).b(0x81, 0x0c, 0x24).d(0x100).b(0x9d).b(0x0f, 0x09).b(0x90).b(0x90));
     expect(r.trapped).toBe(1);
+  });
+});
+
+describe('the FPU switch and the virtual IOPL ABI', () => {
+  it('#NM after fpu_taskswitch(1) reaches the guest with TS cleared, as Xen clears it', () => {
+    const r = run((a) => a.movEbx(1).hypercall(5).b(0xdb, 0xe3));     // fninit
+    expect(r.trapped).toBe(7);
+    expect(r.p.d.cpu.cr0 & CR0_TS).toBe(0);
+  });
+
+  it('VMASST architectural_iopl: iret sets the virtual IOPL, bounce frames report it, the kernel counts as ring 0', () => {
+    const k = new Asm(KCODE).iretTo('k2', FLAT_RING1_CS, 0x1202).label('k2')
+      .b(0xe4, 0x70).b(0x0f, 0x0b).label('ud').spin();
+    const p = boot(k);
+    p.d.vmAssist |= 1 << 4;
+    expect(setTraps(p, KDATA, [[6, 0, FLAT_RING1_CS, k.addr('ud')]])).toBe(0);
+    p.run(100);
+    expect(p.d.shutdown).toBeNull();
+    expect(trapState(p.d).iopl).toBe(0x1000);
+    expect(p.d.cpu.eip >>> 0).toBe(k.addr('ud'));               // IN at "CPL 0" with IOPL 1 passed
+    expect(p.frame(p.d.cpu.regs[4], 3)[2]).toBe(0x1202);       // EFLAGS with the virtual IOPL
+    expect(p.d.cpu.flags & 0x3000).toBe(0);                     // the real IOPL stays 0
   });
 });
