@@ -3,9 +3,10 @@ import type { Hypercall } from './table.ts';
 
 export const VMASST_CMD_enable = 0, VMASST_CMD_disable = 1;
 export const VMASST_TYPE_4gb_segments = 0, VMASST_TYPE_4gb_segments_notify = 1,
-  VMASST_TYPE_writable_pagetables = 2, VMASST_TYPE_pae_extended_cr3 = 3;
-/** Types a 32-bit PV guest may set (Xen's VM_ASSIST_VALID for x86_32 guests). */
-const VALID = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3);
+  VMASST_TYPE_writable_pagetables = 2, VMASST_TYPE_pae_extended_cr3 = 3,
+  VMASST_TYPE_architectural_iopl = 4, VMASST_TYPE_runstate_update_flag = 5;
+/** Types a 32-bit PV guest may set (Xen's compat VM_ASSIST_VALID: 0..5). */
+const VALID = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5);
 const EINVAL = -22, ENOSYS = -38;
 
 export const vmAssist: Hypercall = {
