@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { Machine } from '../../runtime/machine.ts';
 import { loadKernelImage } from '../elf/image.ts';
+import { describeImage } from '../elf/describe.ts';
+import { FEATURES_SUBMAP0 } from '../../runtime/hypercalls/xen_version.ts';
 import { bootImageFrom } from '../../runtime/boot-image.ts';
 import { defaultPlugins } from '../../runtime/plugins.ts';
 import { EXIT_CODES } from '../../runtime/run.ts';
@@ -25,6 +27,9 @@ export function runCommand(file: string, o: RunCliOptions): number {
   if (!Number.isInteger(memoryMiB) || memoryMiB < 4 || memoryMiB > 1024) return fail(`--memory must be an integer from 4 to 1024 (MiB), not ${o.memory}`);
   let img;
   try { img = loadKernelImage(bytes); } catch (e) { return fail(`${file}: ${(e as Error).message}`); }
+  // Xen refuses a kernel that requires a feature it does not offer (libxenguest's feature check).
+  const missing = (img.features.requiredMask ?? 0) & ~FEATURES_SUBMAP0;
+  if (missing) return fail(`${file}: the kernel requires Xen features this hypervisor does not offer (mask 0x${(missing >>> 0).toString(16)})`);
   if (img.paeMode === 'no') return fail(`${file}: the kernel is built for non-PAE Xen (PAE_MODE "no"); xenjit boots PAE guests (x86_32p)`);
   let m: Machine;
   try {
@@ -66,14 +71,7 @@ export function infoCommand(file: string, memoryMiB: number): number {
   let img;
   try { img = loadKernelImage(bytes); } catch (e) { return fail(`${file}: ${(e as Error).message}`); }
   const h = (v: number | undefined): string => (v === undefined ? '-' : '0x' + (v >>> 0).toString(16));
-  const lines = [
-    `${file}: 32-bit PV kernel, notes from ${img.notesSource}`,
-    `  guest ${img.guestOs} ${img.guestVersion}, interface ${img.xenVersion}, loader ${img.loader || '-'}, PAE ${img.paeMode}`,
-    `  entry ${h(img.entry)}, virt_base ${h(img.virtBase)}, paddr_offset ${h(img.paddrOffset)}, hypercall page ${h(img.hypercallPage)}`,
-    `  features ${img.features || '-'}`,
-    ...img.segments.map((s) => `  load ${h(s.vaddr)}..${h(s.vaddr + s.memsz)} (${s.filesz} bytes from the file, ${s.memsz} in memory)`),
-    ...img.warnings.map((w) => `  warning: ${w}`),
-  ];
+  const lines = [`${file}:`, describeImage(img)];
   try {
     const m = new Machine({ memoryMiB, pae: true, p2m: 'shuffle', seed: 1, jit: {}, plugins: [] });
     const sod = m.boot(bootImageFrom(img, img.loadBytes ?? bytes, ''));
