@@ -25,10 +25,13 @@ describe('PV test kernels', () => {
       }
     }
   }
-  it('virtual clock runs are reproducible to the instruction', () => {
-    const a = runKernel(join(dir, 'demo.elf'), { clock: 'virtual' });
-    const b = runKernel(join(dir, 'demo.elf'), { clock: 'virtual' });
-    expect(b.output).toBe(a.output);
-    expect(b.machine.domain.cpu.icount).toBe(a.machine.domain.cpu.icount);
-  });
+  for (const k of ['demo.elf', 'time.elf', 'events.elf']) {
+    it(`virtual clock runs of ${k} are reproducible to the instruction`, () => {
+      const a = runKernel(join(dir, k), { clock: 'virtual' });
+      const b = runKernel(join(dir, k), { clock: 'virtual' });
+      expect(a.end).toBe('poweroff');
+      expect(b.output).toBe(a.output);
+      expect(b.machine.domain.cpu.icount).toBe(a.machine.domain.cpu.icount);
+    });
+  }
 });
