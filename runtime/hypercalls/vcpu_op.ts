@@ -17,6 +17,7 @@ import { Runstate } from '../time/runstate.ts';
 import { MILLISECS } from '../time/timers.ts';
 import { pvMmu } from '../mmu/mmu.ts';
 import { PGT_writable_page } from '../mmu/page-types.ts';
+import { ownedByDomain } from '../mmu/frames.ts';
 import {
   VCPUOP_NAMES, VCPUOP_initialise, VCPUOP_up, VCPUOP_down, VCPUOP_is_up, VCPUOP_get_runstate_info,
   VCPUOP_register_runstate_memory_area, VCPUOP_set_periodic_timer, VCPUOP_stop_periodic_timer,
@@ -37,8 +38,8 @@ export function vcpuOpState(d: Domain): VcpuOpState {
   return s;
 }
 
-/** map_vcpu_info: move vcpu_info into a guest frame. The frame must be the domain's and take
- *  a writable type reference (kept for good); the contents are copied over, then every
+/** map_vcpu_info: move vcpu_info into a frame of the domain, which must take a writable type
+ *  reference (kept for good); the contents are copied over, then every
  *  selector bit is set and the vCPU marked as having events pending, so nothing is lost. */
 function registerVcpuInfo(d: Domain, arg: number): number {
   const b = copyFromGuest(d, arg, REGISTER_VCPU_INFO_SIZE);
@@ -48,7 +49,9 @@ function registerVcpuInfo(d: Domain, arg: number): number {
   if (offset > PAGE - VCPU_INFO_SIZE) return EINVAL;
   const st = vcpuOpState(d);
   if (st.vcpuInfoRegistered) return EINVAL;
-  if (mfn >= BigInt(d.totalFrames) || !d.ownsFrame(Number(mfn))) return EINVAL;
+  // get_page_from_gfn: a PV guest names a machine frame, which must be the domain's (shared_info
+  // counts: Xen shares it with the guest as the guest's page).
+  if (mfn >= BigInt(d.totalFrames) || !ownedByDomain(d, Number(mfn))) return EINVAL;
   const frame = Number(mfn);
   const mmu = pvMmu(d);
   if (mmu && mmu.types.get(frame, PGT_writable_page) !== 0) return EINVAL;

@@ -231,7 +231,9 @@ describe('vcpu_op', () => {
     const put = (m: number, off: number): void => f.put(f.va(0), [m, 0, off, 0]);
     put(mfn, PAGE - 63);
     expect(vcpuOp(f, 10, f.va(0))).toBe(EINVAL);
-    put(f.d.xen.sharedInfo, 0);
+    put(f.d.totalFrames + 5, 0);
+    expect(vcpuOp(f, 10, f.va(0))).toBe(EINVAL);
+    put(f.d.xen.gdtReserved, 0); // Xen's own frame
     expect(vcpuOp(f, 10, f.va(0))).toBe(EINVAL);
     f.put(f.va(0), [mfn, 1, 0, 0]);
     expect(vcpuOp(f, 10, f.va(0))).toBe(EINVAL);
@@ -259,6 +261,13 @@ describe('vcpu_op', () => {
     f.hc(29, [SCHEDOP_block, 0]);
     f.m.run({ maxInstructions: 10, timeoutSeconds: 30, slice: 10 });
     expect(timeInfo(f).version).toBe(4);
+  });
+  it('register_vcpu_info may place vcpu_info in shared_info itself (another slot)', () => {
+    const f = evFixture();
+    f.put(f.va(0), [f.d.xen.sharedInfo, 0, 64 * 5, 0]);
+    expect(vcpuOp(f, 10, f.va(0))).toBe(0);
+    expect(f.d.vcpuInfoMaddr).toBe(f.si + 64 * 5);
+    expect(f.vi(4)).toBe(0xffffffff);
   });
 });
 
