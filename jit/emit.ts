@@ -50,7 +50,7 @@ export function emitBlock(insns: Insn[], opts: EmitOptions): string {
     const t = i.row.traits;
     out.push(`// ${hex(i.eip)}`);
     // EIP is exact at every instruction that can fault; elsewhere it is set at the block's end.
-    if (!opts.inline || mayFault(i) || setsEip(i)) out.push(`c.eip = ${hex(i.eip)};`);
+    if (!opts.inline || mayFault(i) || setsEip(i)) out.push(`c.eip = ${hex(i.eip)}|0;`);
     if (i.invalid) { out.push('H.ud();'); break; }
     if (t & T_PRIV) out.push('if (c.cpl !== 0) H.gp0();');
     if (t & T_IOPL) out.push('if (c.cpl > ((c.flags >> 12) & 3)) H.gp0();');
@@ -61,8 +61,8 @@ export function emitBlock(insns: Insn[], opts: EmitOptions): string {
     if (inl !== undefined && inl !== null) out.push(inl);
     else out.push(`E[${k}](c, I[${k}]);`);
     const last = k === insns.length - 1;
-    if (last && !setsEip(i)) out.push(`c.eip = ${hex(next)};`);
-    if (!last && mayStore(i)) out.push(`if (c.smc) { c.eip = ${hex(next)}; return ${k + 1}; }`);
+    if (last && !setsEip(i)) out.push(`c.eip = ${hex(next)}|0;`);
+    if (!last && mayStore(i)) out.push(`if (c.smc) { c.eip = ${hex(next)}|0; return ${k + 1}; }`);
   }
   out.push(`return ${insns.length};`);
   return out.join('\n');

@@ -247,7 +247,7 @@ export class Jit {
         prev = null;
         s.faults++;
         if (b !== null) {
-          const k = b.insns.findIndex((x) => x.eip === c.eip);
+          const k = b.insns.findIndex((x) => (x.eip | 0) === (c.eip | 0));
           if (k > 0) { c.icount += k; s.instructions += k; }
         }
         this.deliverFault();

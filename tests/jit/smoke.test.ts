@@ -41,3 +41,18 @@ describe('single-step trap (EFLAGS.TF)', () => {
     });
   }
 });
+
+describe('EIP at or above 0x80000000', () => {
+  for (const singleStep of [false, true]) {
+    it(`counts retired instructions exactly when a block faults there (singleStep=${singleStep})`, () => {
+      // nop; nop; xor ecx,ecx; div ecx — at EIP 0x80001000 (CS base 0x80000000 wraps to linear 0x1000)
+      const { c, jit } = machine([0x90, 0x90, 0x31, 0xc9, 0xf7, 0xf1], singleStep);
+      c.sbase[1] = 0x80000000 | 0;
+      c.eip = 0x80001000 | 0;
+      const seen: number[] = [];
+      c.hooks.interrupt = (cpu, vector) => { seen.push(vector, cpu.icount, cpu.eip >>> 0); cpu.stopped = true; };
+      jit.run(100);
+      expect(seen).toEqual([0, 3, 0x80001004]);
+    });
+  }
+});
