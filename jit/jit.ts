@@ -75,6 +75,8 @@ export class Jit {
   private codeBytes = new Map<number, Uint8Array>();
   /** Every block ever compiled and still cached, for profiles. */
   readonly blocks = new Set<Block>();
+  /** With instrumentation on: blocks dropped from the cache, kept so their counts still count. */
+  readonly dropped: Block[] = [];
 
   constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
     this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, ...opts };
@@ -105,7 +107,7 @@ export class Jit {
     this.c.codePages[pp] = 0;
     this.stats.invalidations++;
     if (!m) return;
-    for (const b of m.values()) { b.valid = false; this.blocks.delete(b); }
+    for (const b of m.values()) { b.valid = false; this.blocks.delete(b); if (this.opts.instrument && b.count) this.dropped.push(b); }
     this.stats.blocksInvalidated += m.size;
     this.blockCount -= m.size;
     this.pages.delete(pp);
@@ -114,7 +116,7 @@ export class Jit {
   flushCache(): void {
     for (const pp of this.pages.keys()) this.c.codePages[pp] = 0;
     this.codeBytes.clear();
-    for (const b of this.blocks) b.valid = false;
+    for (const b of this.blocks) { b.valid = false; if (this.opts.instrument && b.count) this.dropped.push(b); }
     this.pages.clear(); this.blocks.clear(); this.blockCount = 0;
     this.stats.cacheFlushes++;
   }

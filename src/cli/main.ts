@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { runBare } from './bare.ts';
 import { formatStats } from './stats.ts';
 import { runCommand, infoCommand, type RunCliOptions } from './run.ts';
+import { profileCommand, type ProfileOptions } from './profile.ts';
 import { decode, type Insn } from '../decode/decoder.ts';
 import { disassemble } from '../decode/disasm.ts';
 
@@ -56,6 +57,17 @@ program.command('run <kernel>')
   .option('--p2m <kind>', 'shuffle (default) or identity machine frame order', 'shuffle')
   .option('--stats', 'print JIT counters at the end')
   .action((file: string, o: RunCliOptions) => { process.exitCode = runCommand(file, o); });
+
+program.command('profile <kernel>')
+  .description('run a PV kernel with per-block counters: hot blocks and functions with symbols and disassembly, translator counters, hypercalls')
+  .option('--memory <MiB>', 'domain memory', '64')
+  .option('--cmdline <s>', 'kernel command line', '')
+  .option('--clock <host|virtual>', 'clock (virtual by default, so profiles are reproducible)', 'virtual')
+  .option('--max-instructions <n>', 'stop after this many guest instructions', '20000000000')
+  .option('--timeout <s>', 'stop after this many seconds of host time', '3600')
+  .option('--top <n>', 'rows to show', '15')
+  .option('--json <file>', 'also write the profile as JSON')
+  .action((file: string, o: ProfileOptions) => { process.exitCode = profileCommand(file, o); });
 
 program.command('info <kernel>')
   .description('show a PV kernel\'s Xen notes and the start-of-day layout xenjit would give it')
