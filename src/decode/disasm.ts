@@ -4,7 +4,7 @@
 // Everything comes from the row: mnemonic (mn16/mn32 by operand size), operand kinds and size
 // codes (table.ts legend). Prefixes that the instruction does not use are printed by name before
 // the mnemonic, as objdump does (lock/rep first, then segment, data16, addr16).
-import { type Insn, UD_ROW } from './decoder.ts';
+import { type Insn, UD_ROW, opSize } from './decoder.ts';
 import { T_REP, T_JUMP, type Operand } from './rows.ts';
 import { REG8_NAMES, REG16_NAMES, REG32_NAMES, SREG_NAMES, EBX, ESP, ESI, EDI, ES, DS } from '../cpu/regs.ts';
 
@@ -15,18 +15,11 @@ function reg(n: number, bytes: number): string {
   return bytes === 1 ? REG8_NAMES[n] : bytes === 2 ? REG16_NAMES[n] : REG32_NAMES[n];
 }
 
-/** Width in bytes of size code `s` at operand size osz; 0 when the code names no width. */
+/** Width in bytes of size code `s` at operand size osz: the decoder's opSize, except that
+ *  codes objdump prints without a PTR size (M without a size; 's', the 6-byte pseudo-descriptor)
+ *  give 0. */
 function width(s: string, osz: number): number {
-  switch (s) {
-    case 'b': case 'bs': return 1;
-    case 'w': return 2;
-    case 'd': return 4;
-    case 'q': return 8;
-    case 'v': case 'z': return osz;
-    case 'p': return osz + 2;
-    case 'a': return osz * 2;
-    default: return 0;
-  }
+  return s === '' || s === 's' ? 0 : opSize(s, osz);
 }
 
 // Presentation facts the table legend has no item for yet, keyed by the row's semantic name.
