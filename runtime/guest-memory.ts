@@ -6,7 +6,8 @@ import { readLin, writeLin } from '../src/cpu/memory.ts';
 import { translate, ACC_W } from '../src/cpu/paging.ts';
 import { FAULT } from '../src/cpu/fault.ts';
 
-export const EFAULT = -14;
+import { EFAULT } from './hypercalls/errno.ts';
+export { EFAULT };
 
 function inGuestRange(d: Domain, va: number, len: number): boolean {
   return len >= 0 && (va >>> 0) + len <= (d.hvStart >>> 0);

@@ -16,7 +16,6 @@ import {
 } from '../abi/vcpu.ts';
 import { VCPU_GUEST_CONTEXT } from '../abi/arch-x86_32.ts';
 import { XENCONS_INTERFACE } from '../abi/console.ts';
-import * as errno from '../abi/errno.ts';
 
 export {
   EVTCHNOP_bind_interdomain, EVTCHNOP_bind_virq, EVTCHNOP_bind_pirq, EVTCHNOP_close, EVTCHNOP_send,
@@ -92,7 +91,4 @@ export const XENCONS_in = XENCONS_INTERFACE.in, XENCONS_out = XENCONS_INTERFACE.
   XENCONS_in_cons = XENCONS_INTERFACE.in_cons, XENCONS_in_prod = XENCONS_INTERFACE.in_prod,
   XENCONS_out_cons = XENCONS_INTERFACE.out_cons, XENCONS_out_prod = XENCONS_INTERFACE.out_prod;
 
-/** Xen errno values, negated as hypercalls return them. */
-export const EPERM = -errno.EPERM, ENOENT = -errno.ENOENT, ESRCH = -errno.ESRCH, EFAULT = -errno.EFAULT,
-  EBUSY = -errno.EBUSY, EEXIST = -errno.EEXIST, EINVAL = -errno.EINVAL, ENOSPC = -errno.ENOSPC,
-  ENOSYS = -errno.ENOSYS, ETIME = -errno.ETIME, EOPNOTSUPP = -errno.EOPNOTSUPP;
+export { EPERM, ENOENT, ESRCH, EFAULT, EBUSY, EEXIST, EINVAL, ENOSPC, ENOSYS, ETIME, EOPNOTSUPP } from '../hypercalls/errno.ts';

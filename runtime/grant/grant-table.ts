@@ -18,7 +18,7 @@ export const GNTST_okay = 0, GNTST_general_error = -1, GNTST_bad_domain = -2, GN
 export const DOMID_SELF = 0x7ff0;
 /** The domain's id; xenjit runs one domU, numbered 1 (dom0 is the runtime's backends). */
 export const OWN_DOMID = 1;
-const EFAULT = -14, EINVAL = -22, ENOSYS = -38;
+import { EFAULT, EINVAL, ENOSYS } from '../hypercalls/errno.ts';
 /** Xen limits one hypercall's batch of setup_table/query_size operations (count). */
 const MAX_BATCH = 512;
 

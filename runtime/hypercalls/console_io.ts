@@ -5,7 +5,7 @@ import type { Hypercall } from './table.ts';
 import { copyFromGuest } from '../guest-memory.ts';
 
 export const CONSOLEIO_write = 0, CONSOLEIO_read = 1;
-const EFAULT = -14, EINVAL = -22, ENOSYS = -38;
+import { EFAULT, EINVAL, ENOSYS } from './errno.ts';
 /** Xen copies at most this much per call and reports how much it took (it loops in chunks). */
 const MAX_WRITE = 1 << 20;
 

@@ -7,7 +7,7 @@ import { copyFromGuest, readGuest32 } from '../guest-memory.ts';
 export const SCHEDOP_yield = 0, SCHEDOP_block = 1, SCHEDOP_shutdown = 2, SCHEDOP_poll = 3,
   SCHEDOP_remote_shutdown = 4, SCHEDOP_shutdown_code = 5, SCHEDOP_watchdog = 6, SCHEDOP_pin_override = 7;
 export const SHUTDOWN_REASONS: ShutdownReason[] = ['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', 'soft_reset'];
-const EFAULT = -14, EINVAL = -22, ENOSYS = -38, EPERM = -1;
+import { EFAULT, EINVAL, ENOSYS, EPERM } from './errno.ts';
 
 export const schedOp: Hypercall = {
   nr: 29, name: 'sched_op', args: ['c', 'p'],

@@ -4,6 +4,8 @@
 // guest mistake never becomes a host exception.
 import type { Domain } from '../domain.ts';
 import { EAX, EBX, ECX, EDX, ESI, EDI, EBP } from '../../src/cpu/regs.ts';
+import { ERRNO_NAMES } from '../abi/errno.ts';
+import { ENOSYS } from './errno.ts';
 
 /** How to print an argument: u unsigned hex, d signed decimal, p guest pointer, c sub-op code. */
 export type ArgKind = 'u' | 'd' | 'p' | 'c';
@@ -17,7 +19,7 @@ export interface Hypercall {
   handler: (d: Domain, a: number[]) => number;
 }
 
-export const ENOSYS = -38;
+export { ENOSYS };
 const ARG_REGS = [EBX, ECX, EDX, ESI, EDI, EBP];
 
 export class HypercallTable {
@@ -59,9 +61,4 @@ export function formatCall(h: Hypercall | undefined, name: string, args: number[
   return `${name}(${parts.join(', ')}) = ${result < 0 && result > -4096 ? `${result} (${errnoName(-result)})` : '0x' + (result >>> 0).toString(16)}`;
 }
 
-const ERRNO: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 5: 'EIO', 7: 'E2BIG', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM',
-  13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 17: 'EEXIST', 18: 'EXDEV', 19: 'ENODEV', 22: 'EINVAL', 28: 'ENOSPC',
-  30: 'EROFS', 34: 'ERANGE', 38: 'ENOSYS', 61: 'ENODATA', 62: 'ETIME', 95: 'EOPNOTSUPP',
-};
-export function errnoName(n: number): string { return ERRNO[n] ?? `errno ${n}`; }
+export function errnoName(n: number): string { return ERRNO_NAMES[n] ?? `errno ${n}`; }

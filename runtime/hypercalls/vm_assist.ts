@@ -7,7 +7,7 @@ export const VMASST_TYPE_4gb_segments = 0, VMASST_TYPE_4gb_segments_notify = 1,
   VMASST_TYPE_architectural_iopl = 4, VMASST_TYPE_runstate_update_flag = 5;
 /** Types a 32-bit PV guest may set (Xen's compat VM_ASSIST_VALID: 0..5). */
 const VALID = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5);
-const EINVAL = -22, ENOSYS = -38;
+import { EINVAL, ENOSYS } from './errno.ts';
 
 export const vmAssist: Hypercall = {
   nr: 21, name: 'vm_assist', args: ['c', 'u'], subops: { 0: 'enable', 1: 'disable' },

@@ -11,7 +11,7 @@ export const XENVER = {
  *  writable_descriptor_tables (1)? no; auto_translated_physmap (2) no; supervisor_mode_kernel (3)
  *  no; pae_pgdir_above_4gb (4) yes (all frames are below 4 GiB anyway). */
 export const FEATURES_SUBMAP0 = (1 << 0) | (1 << 4);
-const EFAULT = -14, ENOSYS = -38, EPERM = -1;
+import { EFAULT, ENOSYS, EPERM } from './errno.ts';
 
 function str(s: string, size: number): Uint8Array {
   const b = new Uint8Array(size);

@@ -1,9 +1,7 @@
 // Numbers of the PV MMU interface. Hypercall ABI values come from public/xen.h and
 // public/memory.h; the page-table flag masks follow xen/arch/x86/mm.c and asm-x86/page.h.
 
-/** errno values Xen returns (xen/include/public/errno.h), negated as hypercalls return them. */
-export const EPERM = -1, ESRCH = -3, EFAULT = -14, EBUSY = -16, EINVAL = -22, ENOSYS = -38,
-  EACCES = -13, EOPNOTSUPP = -95;
+export { EPERM, ESRCH, EFAULT, EBUSY, EINVAL, ENOSYS, EACCES, EOPNOTSUPP } from '../hypercalls/errno.ts';
 
 /** public/xen.h: domain identifiers usable as `foreigndom`. */
 export const DOMID_SELF = 0x7ff0, DOMID_IO = 0x7ff1, DOMID_XEN = 0x7ff2;

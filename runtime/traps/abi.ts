@@ -34,6 +34,4 @@ export const VCPU_INFO_upcall_pending = 0, VCPU_INFO_upcall_mask = 1, VCPU_INFO_
 /** Trap-bounce flags (xen/arch/x86/include/asm/domain.h TBF_*). */
 export const TBF_EXCEPTION = 1, TBF_EXCEPTION_ERRCODE = 2, TBF_INTERRUPT = 8, TBF_FAILSAFE = 16;
 
-/** Xen errno values (public/errno.h). */
-export const EPERM = -1, ESRCH = -3, EFAULT = -14, EBUSY = -16, ENODEV = -19, EINVAL = -22,
-  ENOSPC = -28, ENOSYS = -38;
+export { EPERM, ESRCH, EFAULT, EBUSY, ENODEV, EINVAL, ENOSPC, ENOSYS } from '../hypercalls/errno.ts';
