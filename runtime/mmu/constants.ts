@@ -1,42 +1,31 @@
-// Numbers of the PV MMU interface. Hypercall ABI values come from public/xen.h and
-// public/memory.h; the page-table flag masks follow xen/arch/x86/mm.c and asm-x86/page.h.
+// Numbers of the PV MMU interface. Hypercall ABI values are re-exported from abi/; the
+// page-table flag masks follow xen/arch/x86/mm.c and asm-x86/page.h.
 
 export { EPERM, ESRCH, EFAULT, EBUSY, EINVAL, ENOSYS, EACCES, EOPNOTSUPP } from '../hypercalls/errno.ts';
 
-/** public/xen.h: domain identifiers usable as `foreigndom`. */
-export const DOMID_SELF = 0x7ff0, DOMID_IO = 0x7ff1, DOMID_XEN = 0x7ff2;
+export {
+  DOMID_SELF, DOMID_IO, DOMID_XEN,
+  MMU_NORMAL_PT_UPDATE, MMU_MACHPHYS_UPDATE, MMU_PT_UPDATE_PRESERVE_AD, MMU_PT_UPDATE_NO_TRANSLATE,
+  MMUEXT_PIN_L1_TABLE, MMUEXT_PIN_L2_TABLE, MMUEXT_PIN_L3_TABLE, MMUEXT_PIN_L4_TABLE, MMUEXT_UNPIN_TABLE,
+  MMUEXT_NEW_BASEPTR, MMUEXT_TLB_FLUSH_LOCAL, MMUEXT_INVLPG_LOCAL, MMUEXT_TLB_FLUSH_MULTI, MMUEXT_INVLPG_MULTI,
+  MMUEXT_TLB_FLUSH_ALL, MMUEXT_INVLPG_ALL, MMUEXT_FLUSH_CACHE, MMUEXT_SET_LDT, MMUEXT_NEW_USER_BASEPTR,
+  MMUEXT_CLEAR_PAGE, MMUEXT_COPY_PAGE, MMUEXT_FLUSH_CACHE_GLOBAL, MMUEXT_MARK_SUPER, MMUEXT_UNMARK_SUPER,
+  UVMF_NONE, UVMF_TLB_FLUSH, UVMF_INVLPG, UVMF_FLUSHTYPE_MASK, UVMF_MULTI, UVMF_LOCAL, UVMF_ALL,
+  VMASST_TYPE_writable_pagetables,
+} from '../abi/xen.ts';
+export { FIRST_RESERVED_GDT_PAGE, FIRST_RESERVED_GDT_ENTRY } from '../abi/arch-x86_32.ts';
+export {
+  __HYPERVISOR_mmu_update as HYPERVISOR_mmu_update, __HYPERVISOR_set_gdt as HYPERVISOR_set_gdt,
+  __HYPERVISOR_update_descriptor as HYPERVISOR_update_descriptor, __HYPERVISOR_memory_op as HYPERVISOR_memory_op,
+  __HYPERVISOR_multicall as HYPERVISOR_multicall, __HYPERVISOR_update_va_mapping as HYPERVISOR_update_va_mapping,
+  __HYPERVISOR_mmuext_op as HYPERVISOR_mmuext_op,
+} from '../abi/hypercalls.ts';
 
-/** public/xen.h: mmu_update commands (low bits of `ptr`). */
-export const MMU_NORMAL_PT_UPDATE = 0, MMU_MACHPHYS_UPDATE = 1, MMU_PT_UPDATE_PRESERVE_AD = 2,
-  MMU_PT_UPDATE_NO_TRANSLATE = 3;
 /** public/xen.h: set in `count` by a continuation of mmu_update / mmuext_op. */
 export const MMU_UPDATE_PREEMPTED = 0x80000000 | 0;
 
-/** public/xen.h: mmuext_op commands. */
-export const MMUEXT_PIN_L1_TABLE = 0, MMUEXT_PIN_L2_TABLE = 1, MMUEXT_PIN_L3_TABLE = 2,
-  MMUEXT_PIN_L4_TABLE = 3, MMUEXT_UNPIN_TABLE = 4, MMUEXT_NEW_BASEPTR = 5,
-  MMUEXT_TLB_FLUSH_LOCAL = 6, MMUEXT_INVLPG_LOCAL = 7, MMUEXT_TLB_FLUSH_MULTI = 8,
-  MMUEXT_INVLPG_MULTI = 9, MMUEXT_TLB_FLUSH_ALL = 10, MMUEXT_INVLPG_ALL = 11,
-  MMUEXT_FLUSH_CACHE = 12, MMUEXT_SET_LDT = 13, MMUEXT_NEW_USER_BASEPTR = 15,
-  MMUEXT_CLEAR_PAGE = 16, MMUEXT_COPY_PAGE = 17, MMUEXT_FLUSH_CACHE_GLOBAL = 18,
-  MMUEXT_MARK_SUPER = 19, MMUEXT_UNMARK_SUPER = 20;
-
-/** public/xen.h: update_va_mapping flags. */
-export const UVMF_NONE = 0, UVMF_TLB_FLUSH = 1, UVMF_INVLPG = 2, UVMF_FLUSHTYPE_MASK = 3,
-  UVMF_MULTI = 0, UVMF_LOCAL = 0, UVMF_ALL = 4;
-
-/** public/arch-x86/xen.h: the guest's GDT may use pages 0..13; page 14 is Xen's. */
-export const FIRST_RESERVED_GDT_PAGE = 14, FIRST_RESERVED_GDT_ENTRY = 14 * 512;
 /** Xen's GDTR limit for a PV vCPU (LAST_RESERVED_GDT_BYTE with one reserved page, x86_64). */
 export const LAST_RESERVED_GDT_BYTE = 15 * 4096 - 1;
-
-/** public/xen.h: VMASST_TYPE_writable_pagetables. */
-export const VMASST_TYPE_writable_pagetables = 2;
-
-/** Hypercall numbers (public/xen.h). */
-export const HYPERVISOR_mmu_update = 1, HYPERVISOR_set_gdt = 2, HYPERVISOR_update_descriptor = 10,
-  HYPERVISOR_memory_op = 12, HYPERVISOR_multicall = 13, HYPERVISOR_update_va_mapping = 14,
-  HYPERVISOR_mmuext_op = 26;
 
 // Page-table entry flags (asm-x86/page.h). In a PAE entry, bits 52..63 are "high flags";
 // Xen folds them into flag bits 12..23 (get_pte_flags), and so do the masks below.
