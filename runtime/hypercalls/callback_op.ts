@@ -5,6 +5,7 @@
 // (syscall is 64-bit only, the old sysenter number 3) answer -ENOSYS. CALLBACKOP_unregister
 // refuses every type but nmi with -EINVAL. Unknown commands are -EINVAL (the compat handler's
 // default, unlike the native -ENOSYS).
+import { __HYPERVISOR_callback_op } from '../abi/hypercalls.ts';
 import type { Hypercall } from './table.ts';
 import { copyFromGuest } from '../guest-memory.ts';
 import { trapState, fixupGuestSelector, type PvTrapState } from '../traps/state.ts';
@@ -28,7 +29,7 @@ export function unregisterNmiCallback(t: PvTrapState): void {
 }
 
 export const callbackOp: Hypercall = {
-  nr: 30, name: 'callback_op', args: ['c', 'p'], subops: { 0: 'register', 1: 'unregister' },
+  nr: __HYPERVISOR_callback_op, name: 'callback_op', args: ['c', 'p'], subops: { 0: 'register', 1: 'unregister' },
   handler(d, [cmd, arg]) {
     const t = trapState(d);
     switch (cmd) {

@@ -1,16 +1,17 @@
 // HYPERVISOR_console_io (public/xen.h CONSOLEIO_*): an unprivileged domain may write to the
 // hypervisor console (Xen builds with guest console output allowed, as debug builds and
 // `guest_loglvl` permit) and reads return nothing.
+import { __HYPERVISOR_console_io } from '../abi/hypercalls.ts';
 import type { Hypercall } from './table.ts';
 import { copyFromGuest } from '../guest-memory.ts';
 
-export const CONSOLEIO_write = 0, CONSOLEIO_read = 1;
+import { CONSOLEIO_write, CONSOLEIO_read } from '../abi/xen.ts';
 import { EFAULT, EINVAL, ENOSYS } from './errno.ts';
 /** Xen copies at most this much per call and reports how much it took (it loops in chunks). */
 const MAX_WRITE = 1 << 20;
 
 export const consoleIo: Hypercall = {
-  nr: 18, name: 'console_io', args: ['c', 'd', 'p'], subops: { 0: 'write', 1: 'read' },
+  nr: __HYPERVISOR_console_io, name: 'console_io', args: ['c', 'd', 'p'], subops: { 0: 'write', 1: 'read' },
   handler(d, [cmd, count, buf]) {
     switch (cmd) {
       case CONSOLEIO_write: {

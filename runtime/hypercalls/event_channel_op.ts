@@ -5,6 +5,7 @@
 // in (-EFAULT), acts (runtime/events/channels.ts), and copies the whole structure back for
 // the ops that return something (-EFAULT then, with the op done: "cleaning up here would be a
 // mess"). The FIFO ABI is not offered: EVTCHNOP_init_control answers as a Xen without it.
+import { __HYPERVISOR_event_channel_op, __HYPERVISOR_event_channel_op_compat } from '../abi/hypercalls.ts';
 import type { Hypercall } from './table.ts';
 import type { Domain } from '../domain.ts';
 import { copyFromGuest, copyToGuest } from '../guest-memory.ts';
@@ -78,7 +79,7 @@ export function evtchnOp(d: Domain, ev: EventChannels, cmd: number, arg: number)
 }
 
 export const eventChannelOp: Hypercall = {
-  nr: 32, name: 'event_channel_op', args: ['c', 'p'], subops: EVTCHNOP_NAMES,
+  nr: __HYPERVISOR_event_channel_op, name: 'event_channel_op', args: ['c', 'p'], subops: EVTCHNOP_NAMES,
   handler(d, [cmd, arg]) {
     const ev = eventChannels(d);
     if (!ev) return ENOSYS;
@@ -93,7 +94,7 @@ const COMPAT_CMDS = new Set([
 ]);
 
 export const eventChannelOpCompat: Hypercall = {
-  nr: 16, name: 'event_channel_op_compat', args: ['p'],
+  nr: __HYPERVISOR_event_channel_op_compat, name: 'event_channel_op_compat', args: ['p'],
   handler(d, [arg]) {
     const ev = eventChannels(d);
     if (!ev) return ENOSYS;

@@ -16,6 +16,7 @@
 // loaded as Xen's exit path does; if the processor refuses CS or SS, the failsafe callback is
 // entered with that state (return-to-guest.ts). VGCF_in_syscall exists only in the 64-bit
 // frame; a 32-bit guest has no equivalent.
+import { __HYPERVISOR_iret } from '../abi/hypercalls.ts';
 import type { Hypercall } from './table.ts';
 import { readGuest32, writeGuest32 } from '../guest-memory.ts';
 import { ESP, SS, IF, IOPL, VM, RF, NT, TF } from '../../src/cpu/regs.ts';
@@ -26,7 +27,7 @@ import { hex } from '../traps/return-to-guest.ts';
 import { TI_IF } from '../traps/abi.ts';
 
 export const iret: Hypercall = {
-  nr: 23, name: 'iret', args: [],
+  nr: __HYPERVISOR_iret, name: 'iret', args: [],
   handler(d) {
     const t = trapState(d), c = d.cpu;
     const esp = c.regs[ESP];

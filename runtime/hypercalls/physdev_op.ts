@@ -16,6 +16,7 @@
 //   anything else     -ENOSYS
 // Every argument is copied in first (-EFAULT) where Xen copies first.
 // HYPERVISOR_physdev_op_compat (19) takes struct physdev_op {u32 cmd; union u} instead.
+import { __HYPERVISOR_physdev_op, __HYPERVISOR_physdev_op_compat } from '../abi/hypercalls.ts';
 import type { Hypercall } from './table.ts';
 import type { Domain } from '../domain.ts';
 import { copyFromGuest, copyToGuest } from '../guest-memory.ts';
@@ -135,14 +136,14 @@ function getFreePirq(used: Set<number>, type: number): number {
 const SUBOPS = Object.fromEntries(Object.entries(PHYSDEVOP).map(([k, n]) => [n, k]));
 
 export const physdevOpHypercall: Hypercall = {
-  nr: 33, name: 'physdev_op', args: ['c', 'p'], subops: SUBOPS,
+  nr: __HYPERVISOR_physdev_op, name: 'physdev_op', args: ['c', 'p'], subops: SUBOPS,
   handler(d, [cmd, arg]) { return physdevOp(d, cmd, arg); },
 };
 
 /** The pre-3.2 interface: struct physdev_op {u32 cmd; union {...} u} (16 bytes), the sub-op
  *  working on the union in place. */
 export const physdevOpCompat: Hypercall = {
-  nr: 19, name: 'physdev_op_compat', args: ['p'],
+  nr: __HYPERVISOR_physdev_op_compat, name: 'physdev_op_compat', args: ['p'],
   handler(d, [uop]) {
     const b = copyFromGuest(d, uop, 16);
     if (!b) return EFAULT;

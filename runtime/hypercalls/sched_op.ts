@@ -1,17 +1,20 @@
 // HYPERVISOR_sched_op (public/sched.h): yield, block, poll, shutdown (every reason),
 // shutdown_code. Blocking is the runtime's idle path (run.ts): the vCPU halts until an event.
+import { __HYPERVISOR_sched_op } from '../abi/hypercalls.ts';
 import type { Hypercall } from './table.ts';
 import type { ShutdownReason } from '../domain.ts';
 import { copyFromGuest, readGuest32 } from '../guest-memory.ts';
 
-export const SCHEDOP_yield = 0, SCHEDOP_block = 1, SCHEDOP_shutdown = 2, SCHEDOP_poll = 3,
-  SCHEDOP_remote_shutdown = 4, SCHEDOP_shutdown_code = 5, SCHEDOP_watchdog = 6, SCHEDOP_pin_override = 7;
+import {
+  SCHEDOP_yield, SCHEDOP_block, SCHEDOP_shutdown, SCHEDOP_poll, SCHEDOP_remote_shutdown, SCHEDOP_shutdown_code,
+  SCHEDOP_watchdog, SCHEDOP_pin_override, SCHEDOP_NAMES,
+} from '../abi/sched.ts';
 export const SHUTDOWN_REASONS: ShutdownReason[] = ['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', 'soft_reset'];
 import { EFAULT, EINVAL, ENOSYS, EPERM } from './errno.ts';
 
 export const schedOp: Hypercall = {
-  nr: 29, name: 'sched_op', args: ['c', 'p'],
-  subops: { 0: 'yield', 1: 'block', 2: 'shutdown', 3: 'poll', 4: 'remote_shutdown', 5: 'shutdown_code', 6: 'watchdog', 7: 'pin_override' },
+  nr: __HYPERVISOR_sched_op, name: 'sched_op', args: ['c', 'p'],
+  subops: SCHEDOP_NAMES,
   handler(d, [cmd, arg]) {
     switch (cmd) {
       case SCHEDOP_yield: return 0;

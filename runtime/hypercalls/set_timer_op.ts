@@ -3,13 +3,14 @@
 // ECX = high half). 0 stops the single-shot timer; a negative deadline or one more than 2^50 ns
 // (about 13 days) ahead is Linux's jiffies wrap-around, answered with an event in 100 ms;
 // anything else arms the timer, firing at once if already past. Always 0.
+import { __HYPERVISOR_set_timer_op } from '../abi/hypercalls.ts';
 import type { Hypercall } from './table.ts';
 import { timeKeeper } from '../time/keeper.ts';
 import { HUGE_TIMEOUT_DELAY } from '../time/timers.ts';
 import { ENOSYS } from '../events/abi.ts';
 
 export const setTimerOp: Hypercall = {
-  nr: 15, name: 'set_timer_op', args: ['u', 'u'],
+  nr: __HYPERVISOR_set_timer_op, name: 'set_timer_op', args: ['u', 'u'],
   handler(d, [lo, hi]) {
     const tk = timeKeeper(d);
     if (!tk) return ENOSYS;

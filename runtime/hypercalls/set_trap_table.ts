@@ -3,13 +3,14 @@
 // u32 address} ended by an entry whose address is 0. Each entry replaces trap_ctxt[vector]
 // (its CS RPL raised to 1 if below); a null argument clears the whole table. An entry that
 // cannot be read ends the call with -EFAULT, keeping the entries already taken.
+import { __HYPERVISOR_set_trap_table } from '../abi/hypercalls.ts';
 import type { Hypercall } from './table.ts';
 import { copyFromGuest } from '../guest-memory.ts';
 import { trapState, fixupGuestSelector } from '../traps/state.ts';
 import { TRAP_INFO_SIZE, EFAULT } from '../traps/abi.ts';
 
 export const setTrapTable: Hypercall = {
-  nr: 0, name: 'set_trap_table', args: ['p'],
+  nr: __HYPERVISOR_set_trap_table, name: 'set_trap_table', args: ['p'],
   handler(d, [traps]) {
     const t = trapState(d);
     if (traps === 0) {

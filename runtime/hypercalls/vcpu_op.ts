@@ -7,6 +7,7 @@
 // VCPUOP_set_singleshot_timer follows Xen 4.17 as maintained (the headers installed here say
 // VCPU_SSHOTTMR_future "can be ignored by the hypervisor"): the flag is ignored, and a
 // deadline already past stops the timer and sends the timer event at once.
+import { __HYPERVISOR_vcpu_op } from '../abi/hypercalls.ts';
 import type { Hypercall } from './table.ts';
 import type { Domain } from '../domain.ts';
 import { PAGE } from '../domain.ts';
@@ -145,7 +146,7 @@ function compatVcpuOp(d: Domain, tk: TimeKeeper, cmd: number, arg: number): numb
 }
 
 export const vcpuOp: Hypercall = {
-  nr: 24, name: 'vcpu_op', args: ['c', 'd', 'p'], subops: VCPUOP_NAMES,
+  nr: __HYPERVISOR_vcpu_op, name: 'vcpu_op', args: ['c', 'd', 'p'], subops: VCPUOP_NAMES,
   handler(d, [cmd, vcpuid, arg]) {
     const tk = timeKeeper(d);
     if (!tk) return ENOSYS;

@@ -1,16 +1,18 @@
 // HYPERVISOR_xen_version (public/version.h): what an unprivileged domU is told.
+import { __HYPERVISOR_xen_version } from '../abi/hypercalls.ts';
 import type { Hypercall } from './table.ts';
 import { copyToGuest } from '../guest-memory.ts';
 
 export const XEN_MAJOR = 4, XEN_MINOR = 17;
-export const XENVER = {
-  version: 0, extraversion: 1, compile_info: 2, capabilities: 3, changeset: 4, platform_parameters: 5,
-  get_features: 6, pagesize: 7, guest_handle: 8, commandline: 9, build_id: 10,
-} as const;
+import {
+  XENVER_version, XENVER_extraversion, XENVER_compile_info, XENVER_capabilities, XENVER_changeset,
+  XENVER_platform_parameters, XENVER_get_features, XENVER_pagesize, XENVER_guest_handle, XENVER_commandline,
+  XENVER_build_id, XENVER_NAMES, XENFEAT_writable_page_tables, XENFEAT_pae_pgdir_above_4gb,
+} from '../abi/xen_version.ts';
 /** XENFEAT_* bits this runtime implements (public/features.h): writable_page_tables (0),
  *  writable_descriptor_tables (1)? no; auto_translated_physmap (2) no; supervisor_mode_kernel (3)
  *  no; pae_pgdir_above_4gb (4) yes (all frames are below 4 GiB anyway). */
-export const FEATURES_SUBMAP0 = (1 << 0) | (1 << 4);
+export const FEATURES_SUBMAP0 = (1 << XENFEAT_writable_page_tables) | (1 << XENFEAT_pae_pgdir_above_4gb);
 import { EFAULT, ENOSYS, EPERM } from './errno.ts';
 
 function str(s: string, size: number): Uint8Array {
@@ -20,28 +22,28 @@ function str(s: string, size: number): Uint8Array {
 }
 
 export const xenVersion: Hypercall = {
-  nr: 17, name: 'xen_version', args: ['c', 'p'],
-  subops: Object.fromEntries(Object.entries(XENVER).map(([k, v]) => [v, k])),
+  nr: __HYPERVISOR_xen_version, name: 'xen_version', args: ['c', 'p'],
+  subops: XENVER_NAMES,
   handler(d, [cmd, arg]) {
     const put = (b: Uint8Array): number => (copyToGuest(d, arg, b) ? 0 : EFAULT);
     switch (cmd) {
-      case XENVER.version: return (XEN_MAJOR << 16) | XEN_MINOR;
-      case XENVER.extraversion: return put(str('-xenjit', 16));
-      case XENVER.compile_info: {
+      case XENVER_version: return (XEN_MAJOR << 16) | XEN_MINOR;
+      case XENVER_extraversion: return put(str('-xenjit', 16));
+      case XENVER_compile_info: {
         // struct xen_compile_info: compiler[64], compile_by[16], compile_domain[32], compile_date[32]
         const b = new Uint8Array(144);
         b.set(str('xenjit', 64), 0); b.set(str('xenjit', 16), 64); b.set(str('localdomain', 32), 80); b.set(str('', 32), 112);
         return put(b);
       }
-      case XENVER.capabilities: return put(str(d.pae ? 'xen-3.0-x86_32p' : 'xen-3.0-x86_32', 1024));
-      case XENVER.changeset: return put(str('xenjit', 64));
-      case XENVER.platform_parameters: {
+      case XENVER_capabilities: return put(str(d.pae ? 'xen-3.0-x86_32p' : 'xen-3.0-x86_32', 1024));
+      case XENVER_changeset: return put(str('xenjit', 64));
+      case XENVER_platform_parameters: {
         // struct xen_platform_parameters { unsigned long virt_start; } (32-bit)
         const b = new Uint8Array(4);
         new DataView(b.buffer).setUint32(0, d.hvStart >>> 0, true);
         return put(b);
       }
-      case XENVER.get_features: {
+      case XENVER_get_features: {
         // struct xen_feature_info { unsigned int submap_idx; uint32_t submap; }
         const idx = copyIn32(d, arg);
         if (idx === null) return EFAULT;
@@ -50,10 +52,10 @@ export const xenVersion: Hypercall = {
         v.setUint32(0, idx, true); v.setUint32(4, idx === 0 ? FEATURES_SUBMAP0 : 0, true);
         return put(b);
       }
-      case XENVER.pagesize: return 4096;
-      case XENVER.guest_handle: return put(new Uint8Array(16));
-      case XENVER.commandline: return put(str('', 1024)); // the hypervisor's command line: empty
-      case XENVER.build_id: return EPERM; // only for privileged domains
+      case XENVER_pagesize: return 4096;
+      case XENVER_guest_handle: return put(new Uint8Array(16));
+      case XENVER_commandline: return put(str('', 1024)); // the hypervisor's command line: empty
+      case XENVER_build_id: return EPERM; // only for privileged domains
       default: return ENOSYS;
     }
   },
