@@ -8,6 +8,8 @@ import { setCpl, loadSegment } from '../src/cpu/descriptors.ts';
 import { ESI, ESP, CS, SS, DS, ES, FS, GS, CR0_PE, CR0_PG, CR0_WP, CR0_ET, CR4_PAE, CR4_PSE, IF, FLAGS_FIXED1, EFER_NXE } from '../src/cpu/regs.ts';
 import { setFlagsAll } from '../src/cpu/flags.ts';
 import { flushAll } from '../src/cpu/paging.ts';
+import { FLAT_RING1_CS, FLAT_RING1_DS, FLAT_RING3_CS, FLAT_RING3_DS } from './abi/arch-x86_32.ts';
+import { START_INFO, MAX_GUEST_CMDLINE, START_INFO_MAGIC_X86_32P, START_INFO_MAGIC_X86_32 } from './abi/xen.ts';
 
 /** What the builder needs from a kernel image (src/elf gives it). */
 export interface BootImage {
@@ -21,16 +23,6 @@ export interface BootImage {
   module?: Uint8Array;
   cmdline: string;
 }
-
-export const FLAT_RING1_CS = 0xe019, FLAT_RING1_DS = 0xe021, FLAT_RING3_CS = 0xe02b, FLAT_RING3_DS = 0xe033;
-export const START_INFO_MAGIC_PAE = 'xen-3.0-x86_32p', START_INFO_MAGIC = 'xen-3.0-x86_32';
-/** start_info field offsets (32-bit ABI; public/xen.h struct start_info). */
-export const SI = {
-  magic: 0, nr_pages: 32, shared_info: 36, flags: 40, store_mfn: 44, store_evtchn: 48,
-  console_mfn: 52, console_evtchn: 56, pt_base: 60, nr_pt_frames: 64, mfn_list: 68,
-  mod_start: 72, mod_len: 76, cmd_line: 80, first_p2m_pfn: 1104, nr_p2m_frames: 1108,
-} as const;
-const MAX_GUEST_CMDLINE = 1024;
 
 export interface StartOfDay {
   startInfo: number; storeMfn: number; consoleMfn: number; ptBase: number; nrPtFrames: number;
@@ -112,24 +104,24 @@ export function buildDomain(d: Domain, img: BootImage, evtchn: { store: number; 
 
   // start_info.
   const si = maddr(startInfo);
-  const magic = d.pae ? START_INFO_MAGIC_PAE : START_INFO_MAGIC;
-  for (let k = 0; k < magic.length; k++) c.mem[si + SI.magic + k] = magic.charCodeAt(k);
-  v.setInt32(si + SI.nr_pages, d.nrPages, true);
-  v.setInt32(si + SI.shared_info, d.xen.sharedInfo * PAGE, true);
-  v.setInt32(si + SI.flags, 0, true);
-  v.setInt32(si + SI.store_mfn, mfn(store), true);
-  v.setInt32(si + SI.store_evtchn, evtchn.store, true);
-  v.setInt32(si + SI.console_mfn, mfn(consolePage), true);
-  v.setInt32(si + SI.console_evtchn, evtchn.console, true);
-  v.setInt32(si + SI.pt_base, ptStart, true);
-  v.setInt32(si + SI.nr_pt_frames, nrPt, true);
-  v.setInt32(si + SI.mfn_list, mfnList, true);
-  v.setInt32(si + SI.mod_start, img.module ? modStart : 0, true);
-  v.setInt32(si + SI.mod_len, img.module ? img.module.length : 0, true);
+  const magic = d.pae ? START_INFO_MAGIC_X86_32P : START_INFO_MAGIC_X86_32;
+  for (let k = 0; k < magic.length; k++) c.mem[si + START_INFO.magic + k] = magic.charCodeAt(k);
+  v.setInt32(si + START_INFO.nr_pages, d.nrPages, true);
+  v.setInt32(si + START_INFO.shared_info, d.xen.sharedInfo * PAGE, true);
+  v.setInt32(si + START_INFO.flags, 0, true);
+  v.setInt32(si + START_INFO.store_mfn, mfn(store), true);
+  v.setInt32(si + START_INFO.store_evtchn, evtchn.store, true);
+  v.setInt32(si + START_INFO.console_domU_mfn, mfn(consolePage), true);
+  v.setInt32(si + START_INFO.console_domU_evtchn, evtchn.console, true);
+  v.setInt32(si + START_INFO.pt_base, ptStart, true);
+  v.setInt32(si + START_INFO.nr_pt_frames, nrPt, true);
+  v.setInt32(si + START_INFO.mfn_list, mfnList, true);
+  v.setInt32(si + START_INFO.mod_start, img.module ? modStart : 0, true);
+  v.setInt32(si + START_INFO.mod_len, img.module ? img.module.length : 0, true);
   const cmd = new TextEncoder().encode(img.cmdline).subarray(0, MAX_GUEST_CMDLINE - 1);
-  c.mem.set(cmd, si + SI.cmd_line);
-  v.setInt32(si + SI.first_p2m_pfn, pfnOfVa(mfnList), true);
-  v.setInt32(si + SI.nr_p2m_frames, pageUp(d.nrPages * 4) / PAGE, true);
+  c.mem.set(cmd, si + START_INFO.cmd_line);
+  v.setInt32(si + START_INFO.first_p2m_pfn, pfnOfVa(mfnList), true);
+  v.setInt32(si + START_INFO.nr_p2m_frames, pageUp(d.nrPages * 4) / PAGE, true);
 
   if (img.hypercallPage !== undefined) writeHypercallPage(d, maddr(img.hypercallPage));
   writeReservedGdt(d);

@@ -7,10 +7,9 @@ import { Jit, type JitOptions } from '../jit/jit.ts';
 import { flushAll } from '../src/cpu/paging.ts';
 
 export const PAGE = 4096;
-/** Layout constants of the 32-bit ABI (public/arch-x86/xen-x86_32.h). */
-export const HYPERVISOR_VIRT_START_PAE = 0xf5800000, HYPERVISOR_VIRT_START_NONPAE = 0xfc000000;
-export const MACH2PHYS_VIRT_START_PAE = 0xf5800000, MACH2PHYS_VIRT_END_PAE = 0xf6800000;
-export const MACH2PHYS_VIRT_START_NONPAE = 0xfc000000, MACH2PHYS_VIRT_END_NONPAE = 0xfc400000;
+import {
+  HYPERVISOR_VIRT_START_PAE, HYPERVISOR_VIRT_START_NONPAE, MACH2PHYS_VIRT_START_PAE, MACH2PHYS_VIRT_START_NONPAE,
+} from './abi/arch-x86_32.ts';
 /** Where this implementation puts the per-vCPU GDT (16 pages) and LDT (16 pages) in the window:
  *  inside the hypervisor area, above the M2P; the guest only sees them through SGDT/SLDT. */
 export const GDT_VIRT = 0xff000000, LDT_VIRT = 0xff010000, GDT_PAGES = 16, LDT_PAGES = 16;

@@ -4,7 +4,8 @@
 // reservation sizes, the M2P's place, the memory map, the highest machine frame.
 import type { Hypercall } from './table.ts';
 import type { Domain } from '../domain.ts';
-import { MACH2PHYS_VIRT_END_PAE, MACH2PHYS_VIRT_END_NONPAE, PAGE } from '../domain.ts';
+import { PAGE } from '../domain.ts';
+import { MACH2PHYS_VIRT_END_PAE, MACH2PHYS_VIRT_END_NONPAE } from '../abi/arch-x86_32.ts';
 import { copyFromGuest, copyToGuest, readGuest32, writeGuest32 } from '../guest-memory.ts';
 import { pvMmu, type PvMmu } from '../mmu/mmu.ts';
 import { arrayOkay } from '../mmu/guest-handles.ts';
