@@ -9,13 +9,12 @@ import { MAX_GRANT_FRAMES, PAGE } from '../domain.ts';
 import { copyFromGuest, copyToGuest } from '../guest-memory.ts';
 import type { Plugin } from '../machine.ts';
 
-export const GNTTABOP = {
-  map_grant_ref: 0, unmap_grant_ref: 1, setup_table: 2, dump_table: 3, transfer: 4, copy: 5, query_size: 6,
-  unmap_and_replace: 7, set_version: 8, get_status_frames: 9, get_version: 10, swap_grant_ref: 11, cache_flush: 12,
-} as const;
-/** GNTST_* per-operation status codes. */
-export const GNTST_okay = 0, GNTST_general_error = -1, GNTST_bad_domain = -2, GNTST_permission_denied = -8;
-export const DOMID_SELF = 0x7ff0;
+import {
+  GNTTABOP_setup_table, GNTTABOP_query_size, GNTTABOP_set_version, GNTTABOP_get_version, GNTTABOP_NAMES,
+  GNTST_okay, GNTST_general_error, GNTST_permission_denied,
+} from '../abi/grant_table.ts';
+import { DOMID_SELF } from '../abi/xen.ts';
+import { __HYPERVISOR_grant_table_op } from '../abi/hypercalls.ts';
 /** The domain's id; xenjit runs one domU, numbered 1 (dom0 is the runtime's backends). */
 export const OWN_DOMID = 1;
 import { EFAULT, EINVAL, ENOSYS } from '../hypercalls/errno.ts';
@@ -38,12 +37,12 @@ function domOk(dom: number): boolean { return dom === DOMID_SELF || dom === OWN_
 
 export function grantTableOp(gt: GrantTable): Hypercall {
   return {
-    nr: 20, name: 'grant_table_op', args: ['c', 'p', 'd'],
-    subops: Object.fromEntries(Object.entries(GNTTABOP).map(([k, v]) => [v, k])),
+    nr: __HYPERVISOR_grant_table_op, name: 'grant_table_op', args: ['c', 'p', 'd'],
+    subops: GNTTABOP_NAMES,
     handler(d, [cmd, uop, count]) {
       if (count < 0 || count > MAX_BATCH) return EINVAL;
       switch (cmd) {
-        case GNTTABOP.setup_table:
+        case GNTTABOP_setup_table:
           // struct gnttab_setup_table (32-bit): dom u16 @0, nr_frames u32 @4, status i16 @8,
           // frame_list handle @12; 16 bytes.
           for (let k = 0; k < count; k++) {
@@ -65,7 +64,7 @@ export function grantTableOp(gt: GrantTable): Hypercall {
             if (!copyToGuest(d, a, op)) return EFAULT;
           }
           return 0;
-        case GNTTABOP.query_size:
+        case GNTTABOP_query_size:
           // struct gnttab_query_size: dom u16 @0, nr_frames u32 @4, max_nr_frames u32 @8, status i16 @12.
           for (let k = 0; k < count; k++) {
             const a = (uop + k * 16) | 0;
@@ -77,7 +76,7 @@ export function grantTableOp(gt: GrantTable): Hypercall {
             if (!copyToGuest(d, a, op)) return EFAULT;
           }
           return 0;
-        case GNTTABOP.set_version: {
+        case GNTTABOP_set_version: {
           const op = copyFromGuest(d, uop, 4);
           if (!op) return EFAULT;
           const want = new DataView(op.buffer).getUint32(0, true);
@@ -88,7 +87,7 @@ export function grantTableOp(gt: GrantTable): Hypercall {
           if (!copyToGuest(d, uop, op)) return EFAULT;
           return res;
         }
-        case GNTTABOP.get_version: {
+        case GNTTABOP_get_version: {
           // struct gnttab_get_version: dom u16 @0, version u32 @4.
           const op = copyFromGuest(d, uop, 8);
           if (!op) return EFAULT;

@@ -32,7 +32,7 @@ export const PHYSDEVOP = {
 } as const;
 const MAP_PIRQ_TYPE_GSI = 1, MAP_PIRQ_TYPE_MULTI_MSI = 4;
 const XENIRQSTAT_needs_eoi = 1;
-const DOMID_SELF = 0x7ff0;
+import { DOMID_SELF } from '../abi/xen.ts';
 /** IOBMP_BYTES: the bitmap covers 65536 ports. */
 const IOBMP_BYTES = 8192;
 /** The host the domain believes it runs on: one IO-APIC with 24 pins (nr_irqs_gsi), and
