@@ -9,9 +9,8 @@ const _SEGMENT_TYPE = 0xf00, _SEGMENT_S = 0x1000, _SEGMENT_DPL = 0x6000, _SEGMEN
   _SEGMENT_L = 0x200000, _SEGMENT_G = 0x800000, _SEGMENT_ACCESSED = 0x100;
 /** The ring the PV kernel runs in (GUEST_KERNEL_RPL for a 32-bit guest). */
 const GUEST_KERNEL_RPL = 1;
-/** FLAT_COMPAT_KERNEL_CS (= FLAT_RING1_CS of public/arch-x86/xen-x86_32.h). */
-const FLAT_KERNEL_CS = 0xe019;
-const FIRST_RESERVED_GDT_ENTRY = 14 * 512;
+// FLAT_COMPAT_KERNEL_CS is FLAT_KERNEL_CS (FLAT_RING1_CS) of the 32-bit ABI.
+import { FLAT_KERNEL_CS, FIRST_RESERVED_GDT_ENTRY } from '../abi/arch-x86_32.ts';
 
 /** guest_gate_selector_okay: a guest GDT entry, Xen's flat kernel CS, or an LDT selector. */
 function gateSelectorOkay(sel: number): boolean {
