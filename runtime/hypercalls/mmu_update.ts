@@ -6,13 +6,13 @@
 import type { Hypercall } from './table.ts';
 import type { Domain } from '../domain.ts';
 import { PAGE } from '../domain.ts';
-import { copyFromGuest, writeGuest32, readGuest32 } from '../guest-memory.ts';
+import { copyFromGuest, writeGuest32 } from '../guest-memory.ts';
 import { pvMmu, type PvMmu } from '../mmu/mmu.ts';
-import { arrayOkay, pageOwnerCheck } from '../mmu/guest-handles.ts';
+import { startBatch, pageOwnerCheck } from '../mmu/guest-handles.ts';
 import { ownedByDomain, writeEntry } from '../mmu/frames.ts';
 import {
   EFAULT, EINVAL, ENOSYS, ESRCH, MMU_NORMAL_PT_UPDATE, MMU_MACHPHYS_UPDATE, MMU_PT_UPDATE_PRESERVE_AD,
-  MMU_PT_UPDATE_NO_TRANSLATE, MMU_UPDATE_PREEMPTED, HYPERVISOR_mmu_update,
+  MMU_PT_UPDATE_NO_TRANSLATE, HYPERVISOR_mmu_update,
 } from '../mmu/constants.ts';
 import { PGT_l1_page_table, PGT_l2_page_table, PGT_l3_page_table, PGT_writable_page } from '../mmu/page-types.ts';
 
@@ -44,13 +44,10 @@ export const mmuUpdate: Hypercall = {
   handler(d, [ureqs, count, pdone, foreigndom]) {
     const mmu = pvMmu(d);
     if (!mmu) return ENOSYS;
-    let done = 0;
-    if (count & MMU_UPDATE_PREEMPTED) {
-      count &= ~MMU_UPDATE_PREEMPTED;
-      if (pdone !== 0) done = readGuest32(d, pdone) ?? 0;
-    }
-    count >>>= 0;
-    if (!arrayOkay(d, ureqs, count, 16)) return EFAULT;
+    const batch = startBatch(d, ureqs, count, pdone, 16);
+    if (typeof batch === 'number') return batch;
+    count = batch.count;
+    let done = batch.done;
     // The page-table owner (bits 16..31 of foreigndom, plus one) must be this domain, whose
     // id the guest does not know; any number there names another domain.
     if ((foreigndom >>> 16) !== 0) return ESRCH;

@@ -7,10 +7,10 @@ import type { Domain } from '../domain.ts';
 import { PAGE } from '../domain.ts';
 import { copyFromGuest, readGuest32, writeGuest32 } from '../guest-memory.ts';
 import { pvMmu, type PvMmu } from '../mmu/mmu.ts';
-import { arrayOkay, pageOwnerCheck } from '../mmu/guest-handles.ts';
+import { startBatch, pageOwnerCheck } from '../mmu/guest-handles.ts';
 import { ownedByDomain, writeFrame } from '../mmu/frames.ts';
 import {
-  EACCES, EFAULT, EINVAL, ENOSYS, EOPNOTSUPP, MMU_UPDATE_PREEMPTED, HYPERVISOR_mmuext_op,
+  EACCES, EFAULT, EINVAL, ENOSYS, EOPNOTSUPP, HYPERVISOR_mmuext_op,
   MMUEXT_PIN_L1_TABLE, MMUEXT_PIN_L2_TABLE, MMUEXT_PIN_L3_TABLE, MMUEXT_PIN_L4_TABLE,
   MMUEXT_UNPIN_TABLE, MMUEXT_NEW_BASEPTR, MMUEXT_TLB_FLUSH_LOCAL, MMUEXT_INVLPG_LOCAL,
   MMUEXT_TLB_FLUSH_MULTI, MMUEXT_INVLPG_MULTI, MMUEXT_TLB_FLUSH_ALL, MMUEXT_INVLPG_ALL,
@@ -82,13 +82,10 @@ export const mmuextOp: Hypercall = {
   handler(d, [uops, count, pdone, foreigndom]) {
     const mmu = pvMmu(d);
     if (!mmu) return ENOSYS;
-    let done = 0;
-    if (count & MMU_UPDATE_PREEMPTED) {
-      count &= ~MMU_UPDATE_PREEMPTED;
-      if (pdone !== 0) done = readGuest32(d, pdone) ?? 0;
-    }
-    count >>>= 0;
-    if (!arrayOkay(d, uops, count, 12)) return EFAULT;
+    const batch = startBatch(d, uops, count, pdone, 12);
+    if (typeof batch === 'number') return batch;
+    count = batch.count;
+    let done = batch.done;
     const owner = pageOwnerCheck(foreigndom);
     if (owner !== 0) return owner;
     let rc = 0, i = 0;
