@@ -10,47 +10,12 @@ extern kputs, kputhex
 global _start
 xen_kernel_header "ring3"
 
-%define P       1
-%define RW      2
-%define US      4
-%define A       0x20
-%define D       0x40
-%define UVMF_INVLPG 2
-%define KERNEL_CS 0xe019
-%define KERNEL_DS 0xe021
-%define USER_CS 0xe02b
-%define USER_DS 0xe033
+%include "pt.inc"
 %define SYS_write 1
 %define SYS_add   2
 %define SYS_count 3
 %define SYS_exit  4
 %define LOOPS     100
-
-%macro check 3
-        cmp dword %1, %2
-        je %%ok
-        mov edx, %3
-        jmp fail
-%%ok:
-%endmacro
-
-%macro mfn_of 1
-        mov eax, %1
-        sub eax, VIRT_BASE
-        shr eax, 12
-        mov ecx, [p2m]
-        mov eax, [ecx + eax * 4]
-%endmacro
-
-%macro uvm 2
-        shl eax, 12
-        or eax, %2
-        mov ecx, eax
-        mov ebx, %1
-        xor edx, edx
-        mov esi, UVMF_INVLPG
-        hypercall HC_update_va_mapping
-%endmacro
 
 section .text
 _start:

@@ -8,45 +8,7 @@ extern kputs, kputhex
 global _start
 xen_kernel_header "traps"
 
-%define P       1
-%define RW      2
-%define US      4
-%define A       0x20
-%define D       0x40
-%define UVMF_INVLPG 2
-%define KERNEL_CS 0xe019
-%define KERNEL_DS 0xe021
-%define USER_CS 0xe02b
-%define USER_DS 0xe033
-
-; cmp dword %1, %2 or fail with message %3
-%macro check 3
-        cmp dword %1, %2
-        je %%ok
-        mov edx, %3
-        jmp fail
-%%ok:
-%endmacro
-
-; mfn of the kernel page at virtual address %1 -> eax (through the P2M list)
-%macro mfn_of 1
-        mov eax, %1
-        sub eax, VIRT_BASE
-        shr eax, 12
-        mov ecx, [p2m]
-        mov eax, [ecx + eax * 4]
-%endmacro
-
-; update_va_mapping(%1 va, eax | %2 flags) -> eax
-%macro uvm 2
-        shl eax, 12
-        or eax, %2
-        mov ecx, eax
-        mov ebx, %1
-        xor edx, edx
-        mov esi, UVMF_INVLPG
-        hypercall HC_update_va_mapping
-%endmacro
+%include "pt.inc"
 
 ; continue at %1 with the current kernel stack after the next trap
 %macro arm 1
