@@ -4,11 +4,10 @@ import { Cpu, ATTR_DB } from '../../src/cpu/state.ts';
 import { CS, SS, DS, ES, FS, GS, ESP, IF, TF, NT, VM, IOPL, CR0_PG } from '../../src/cpu/regs.ts';
 import { FAULT, GP, NP, PF_ } from '../../src/cpu/fault.ts';
 import { getFlags, setFlagsAll } from '../../src/cpu/flags.ts';
-import { decodeBytes } from '../../src/decode/decoder.ts';
-import { EXEC } from '../../src/semantics/index.ts';
-import { loadSegment, fetchDescriptor, loadCache, setCpl, Descriptor, unsupportedTaskSwitches } from '../../src/cpu/descriptors.ts';
+import { loadSegment, setCpl, unsupportedTaskSwitches } from '../../src/cpu/descriptors.ts';
 import { flushAll } from '../../src/cpu/paging.ts';
 import { deliverIdt, deliver, installIdtDelivery, TripleFault } from '../../src/cpu/interrupts.ts';
+import { segDesc, enter, exec } from '../support/descriptors.ts';
 
 // Hand-built machine: GDT at 0x1000, IDT at 0x2000, TSS at 0x3000; ring-0 stack top 0x9000,
 // ring-1 stack top 0xa000, ring-3 stack top 0xb000.
@@ -16,13 +15,6 @@ const GDT = 0x1000, IDT = 0x2000, TSS = 0x3000;
 const K_CS = 0x08, K_DS = 0x10, R1_CS = 0x18, R1_DS = 0x20, U_CS = 0x28, U_DS = 0x30, TSS_SEL = 0x38,
   NP_CS = 0x40, CONF_CS = 0x48, SMALL_DS = 0x50;
 
-function segDesc(base: number, limit: number, type: number, dpl: number, o: { s?: number; p?: number; db?: number; g?: number } = {}): [number, number] {
-  const s = o.s ?? 1, p = o.p ?? 1, db = o.db ?? 1, g = o.g ?? 0;
-  const lo = (limit & 0xffff) | ((base & 0xffff) << 16);
-  const hi = ((base >>> 16) & 0xff) | (type << 8) | (s << 12) | (dpl << 13) | (p << 15) | (limit & 0xf0000) |
-    (db << 22) | (g << 23) | (base & 0xff000000);
-  return [lo | 0, hi | 0];
-}
 function gateDesc(sel: number, off: number, type: number, dpl: number, p = 1): [number, number] {
   return [((off & 0xffff) | (sel << 16)) | 0, ((off & 0xffff0000) | (p << 15) | (dpl << 13) | (type << 8)) | 0];
 }
@@ -71,17 +63,6 @@ function machine(): Cpu {
   c.regs[ESP] = 0x8000;
   c.eip = 0x100;
   return c;
-}
-function enter(c: Cpu, cpl: number, cs: number, ss: number): void {
-  setCpl(c, cpl);
-  const d = new Descriptor();
-  loadCache(c, CS, cs | cpl, fetchDescriptor(c, cs, d));
-  loadCache(c, SS, ss | cpl, fetchDescriptor(c, ss, d));
-}
-function exec(c: Cpu, bytes: number[], eip = 0x100): void {
-  const i = decodeBytes(bytes, eip, (c.sattr[CS] & ATTR_DB) !== 0);
-  c.eip = i.eip;
-  EXEC[i.row.index](c, i);
 }
 const rd32 = (c: Cpu, a: number): number => c.view.getInt32(a, true);
 const words = (c: Cpu, at: number, n: number): number[] => Array.from({ length: n }, (_, k) => rd32(c, at + 4 * k));

@@ -6,9 +6,8 @@ import { getFlags, setFlagsAll } from '../../src/cpu/flags.ts';
 import { rd } from '../../src/cpu/memory.ts';
 import { decodeBytes, type Insn } from '../../src/decode/decoder.ts';
 import { EXEC } from '../../src/semantics/index.ts';
-import {
-  loadSegment, fetchDescriptor, loadCache, setCpl, Descriptor, unsupportedTaskSwitches,
-} from '../../src/cpu/descriptors.ts';
+import { loadSegment, unsupportedTaskSwitches } from '../../src/cpu/descriptors.ts';
+import { segDesc, enter, exec } from '../support/descriptors.ts';
 
 // A hand-built protected-mode machine: GDT at 0x1000, TSS at 0x3000, LDT at 0x4000.
 const GDT = 0x1000, TSS = 0x3000, LDT = 0x4000;
@@ -18,13 +17,6 @@ const K_CS = 0x08, K_DS = 0x10, R1_CS = 0x18, R1_DS = 0x20, U_CS = 0x28, U_DS = 
   NP_GATE = 0xa8, GATE_R0_LOWDPL = 0xb0, SMALL_DS = 0xb8;
 const GDT_ENTRIES = 24;
 
-function segDesc(base: number, limit: number, type: number, dpl: number, o: { s?: number; p?: number; db?: number; g?: number } = {}): [number, number] {
-  const s = o.s ?? 1, p = o.p ?? 1, db = o.db ?? 1, g = o.g ?? 0;
-  const lo = (limit & 0xffff) | ((base & 0xffff) << 16);
-  const hi = ((base >>> 16) & 0xff) | (type << 8) | (s << 12) | (dpl << 13) | (p << 15) | (limit & 0xf0000) |
-    (db << 22) | (g << 23) | (base & 0xff000000);
-  return [lo | 0, hi | 0];
-}
 function gateDesc(sel: number, off: number, type: number, dpl: number, params = 0, p = 1): [number, number] {
   return [((off & 0xffff) | (sel << 16)) | 0, ((off & 0xffff0000) | (p << 15) | (dpl << 13) | (type << 8) | params) | 0];
 }
@@ -76,20 +68,7 @@ function machine(): Cpu {
   return c;
 }
 
-/** Put the CPU at privilege `cpl` with the given CS and SS (descriptor caches from the GDT). */
-function enter(c: Cpu, cpl: number, cs: number, ss: number): void {
-  setCpl(c, cpl);
-  const d = new Descriptor();
-  loadCache(c, CS, cs | cpl, fetchDescriptor(c, cs, d));
-  loadCache(c, SS, ss | cpl, fetchDescriptor(c, ss, d));
-}
 
-function exec(c: Cpu, bytes: number[], eip = 0x100): Insn {
-  const i = decodeBytes(bytes, eip, (c.sattr[CS] & ATTR_DB) !== 0);
-  c.eip = i.eip;
-  EXEC[i.row.index](c, i);
-  return i;
-}
 
 /**
  * Far JMP/CALL ptr16:16/32 (EA/9A): the instruction bytes go through the decoder, and the
