@@ -14,8 +14,12 @@ import { T_PRIV, T_IOPL } from '../src/decode/rows.ts';
 import { formBlock, MAX_BLOCK_INSNS } from './block.ts';
 import { emitBlock, setsEip, hex } from './emit.ts';
 import { newStats, bail, type JitStats } from './stats.ts';
+import { blockSourceMap, sourceMapComment } from './source-map.ts';
 
 export type BlockFn = (c: Cpu, r: Int32Array, m: Uint8Array, v: DataView, E: Exec[], I: Insn[], H: Helpers, B: Block) => number;
+/** The parameters of every block function, in BlockFn's order: the only free names its code
+ *  may use (tests/jit/generated-code.test.ts checks every generated function against them). */
+export const BLOCK_PARAMS = ['c', 'r', 'm', 'v', 'E', 'I', 'H', 'B'] as const;
 
 export interface Block {
   phys: number;
@@ -42,6 +46,8 @@ export interface Helpers {
   count(b: Block): void;
   keepCF(c: Cpu): void;
 }
+/** The helper names generated code may call as `H.<name>`. */
+export const HELPER_NAMES: readonly string[] = ['ud', 'gp0', 'cc', 'jt', 'rd32', 'wr32', 'rd16', 'wr16', 'rd8', 'wr8', 'count', 'keepCF'] satisfies (keyof Helpers)[];
 const HELPERS: Helpers = {
   ud: () => fault(UD), gp0: () => fault(GP, 0),
   cc: testCC,
@@ -58,6 +64,8 @@ export interface JitOptions {
   instrument: boolean;
   /** Code cache bound: number of blocks before the whole cache is flushed. */
   maxBlocks: number;
+  /** Attach a source map (generated lines -> guest instructions) to every block (profiling). */
+  sourceMaps: boolean;
 }
 
 /** Rows after which the successor may be cached: near transfers and fall-through. */
@@ -79,7 +87,7 @@ export class Jit {
   readonly dropped: Block[] = [];
 
   constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
-    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, ...opts };
+    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, ...opts };
     c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
   }
 
@@ -97,15 +105,18 @@ export class Jit {
       for (let a = pa & 0xfff, e = Math.min(4096, a + len); a < e; a++) if (map[a]) { hit = true; break; }
       if (!hit) { this.stats.dataWritesToCodePages++; return; }
     }
-    this.invalidatePage(pp);
+    this.invalidatePage(pp, 'code-write');
     this.c.smc = true;
   }
 
-  invalidatePage(pp: number): void {
+  /** Drop every block translated from page `pp`. `cause`: 'code-write' for a guest store into
+   *  translated bytes, 'embedder' for a caller that changed the code behind the CPU's back. */
+  invalidatePage(pp: number, cause = 'embedder'): void {
     this.codeBytes.delete(pp);
     const m = this.pages.get(pp);
     this.c.codePages[pp] = 0;
     this.stats.invalidations++;
+    this.stats.invalidationsByCause[cause] = (this.stats.invalidationsByCause[cause] ?? 0) + 1;
     if (!m) return;
     for (const b of m.values()) { b.valid = false; this.blocks.delete(b); if (this.opts.instrument && b.count) this.dropped.push(b); }
     this.stats.blocksInvalidated += m.size;
@@ -117,6 +128,7 @@ export class Jit {
     for (const pp of this.pages.keys()) this.c.codePages[pp] = 0;
     this.codeBytes.clear();
     for (const b of this.blocks) { b.valid = false; if (this.opts.instrument && b.count) this.dropped.push(b); }
+    this.stats.blocksEvicted += this.blocks.size;
     this.pages.clear(); this.blocks.clear(); this.blockCount = 0;
     this.stats.cacheFlushes++;
   }
@@ -137,7 +149,11 @@ export class Jit {
     if (b && b.eip === eip) { this.stats.cacheHits++; return b; }
     // The same bytes reached at another EIP (a second virtual mapping, another CS base): a
     // block's EIPs are constants in its code, so it is replaced.
-    if (b) { b.valid = false; this.blocks.delete(b); m!.delete(key); this.blockCount--; }
+    if (b) {
+      b.valid = false; this.blocks.delete(b); m!.delete(key); this.blockCount--;
+      this.stats.aliasReplacements++;
+      if (this.opts.instrument && b.count) this.dropped.push(b);
+    }
     this.stats.cacheMisses++;
     const d32 = (c.sattr[CS] & 0x4000) !== 0;
     const src = formBlock(c, eip, phys, d32, this.opts.singleStep ? 1 : MAX_BLOCK_INSNS);
@@ -148,6 +164,7 @@ export class Jit {
     m.set(key, blk);
     this.blocks.add(blk);
     this.blockCount++;
+    if (this.blockCount > this.stats.peakBlocks) this.stats.peakBlocks = this.blockCount;
     if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
     let bytes = this.codeBytes.get(pp);
     if (!bytes) { bytes = new Uint8Array(4096); this.codeBytes.set(pp, bytes); }
@@ -160,7 +177,10 @@ export class Jit {
     const t0 = performance.now();
     const body = emitBlock(insns, { inline: !this.opts.singleStep, countExecutions: this.opts.instrument });
     const name = `blk_${(eip >>> 0).toString(16).padStart(8, '0')}`;
-    const source = `return function ${name}(c, r, m, v, E, I, H, B) {\n${body}\n}\n//# sourceURL=xenjit://block/${hex(phys)}/${mode}.js`;
+    // The compile serial keeps URLs unique when the same bytes are translated again.
+    const url = `xenjit://block/${hex(phys)}/${mode}/${this.stats.blocksCompiled}.js`;
+    let source = `return function ${name}(${BLOCK_PARAMS.join(', ')}) {\n${body}\n}\n//# sourceURL=${url}`;
+    if (this.opts.sourceMaps) source += '\n' + sourceMapComment(blockSourceMap(source, insns, url));
     const fn = new Function(source)() as BlockFn;
     const last = insns[insns.length - 1];
     const blk: Block = {
@@ -256,6 +276,13 @@ export class Jit {
       }
     }
     return 'budget';
+  }
+
+  /** What the code cache holds now: blocks and the characters of their generated source. */
+  cacheSize(): { blocks: number; sourceChars: number } {
+    let chars = 0;
+    for (const b of this.blocks) chars += b.source.length;
+    return { blocks: this.blocks.size, sourceChars: chars };
   }
 
   private deliverFault(): void {

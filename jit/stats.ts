@@ -6,9 +6,17 @@ export interface JitStats {
   cacheMisses: number;
   chainHits: number;
   invalidations: number;
+  /** Page invalidations by cause ('code-write', 'embedder'). */
+  invalidationsByCause: Record<string, number>;
+  /** Blocks replaced because their bytes were reached at another EIP (another mapping). */
+  aliasReplacements: number;
   /** Blocks dropped because a store hit their page. */
   blocksInvalidated: number;
   cacheFlushes: number;
+  /** Blocks dropped by cache flushes (the code cache's evictions). */
+  blocksEvicted: number;
+  /** Most blocks the cache held at once. */
+  peakBlocks: number;
   /** Stores into a code page that missed every translated byte (no invalidation needed). */
   dataWritesToCodePages: number;
   instructions: number;
@@ -20,7 +28,7 @@ export interface JitStats {
 export function newStats(): JitStats {
   return {
     blocksCompiled: 0, compileMs: 0, cacheHits: 0, cacheMisses: 0, chainHits: 0, invalidations: 0,
-    blocksInvalidated: 0, cacheFlushes: 0, dataWritesToCodePages: 0, instructions: 0, blockRuns: 0, faults: 0, bailouts: {},
+    invalidationsByCause: {}, aliasReplacements: 0, blocksInvalidated: 0, cacheFlushes: 0, blocksEvicted: 0, peakBlocks: 0, dataWritesToCodePages: 0, instructions: 0, blockRuns: 0, faults: 0, bailouts: {},
   };
 }
 export function bail(s: JitStats, reason: string): void { s.bailouts[reason] = (s.bailouts[reason] ?? 0) + 1; }
