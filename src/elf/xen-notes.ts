@@ -191,10 +191,14 @@ function parseNoteRegion(r: ByteReader, off: number, size: number, where: string
     }
     const namesz = r.u32(pos), descsz = r.u32(pos + 4), type = r.u32(pos + 8);
     const nameOff = pos + 12, descOff = nameOff + align4(namesz), descEnd = descOff + descsz;
-    if (descOff > end || descEnd > end) {
-      // Xen's loader tolerates this: its note walk ends there and what was read stays valid.
-      p.warnings.push(`${where}: the note at ${hex(pos)} (type ${type}) declares ${namesz}+${descsz} bytes of name and description, running past the end at ${hex(end)}; it and anything after it are ignored`);
-      break;
+    // libelf walks while a note STARTS before the end and bounds its reads by the file, not by
+    // the segment: a note whose name or description runs past the end is still read where the
+    // file holds it (Debian's grub-i386-xen.bin ends its PT_NOTE segment inside its PAE_MODE
+    // note "yes"). The walk then stops: the next note would start past the end.
+    const pastEnd = descOff > end || descEnd > end;
+    if (pastEnd) {
+      p.warnings.push(`${where}: the note at ${hex(pos)} (type ${type}) declares ${namesz}+${descsz} bytes of name and description, running past the end at ${hex(end)}; it is read within the file, as Xen's loader does, and the walk stops there`);
+      if (nameOff >= r.length) break;
     }
     counter.total++;
     const noteOff = pos;
@@ -208,7 +212,8 @@ function parseNoteRegion(r: ByteReader, off: number, size: number, where: string
     }
     xen++;
     if (!p.noteLocations.includes(where)) p.noteLocations.push(where);
-    applyNote(r, p, type, descOff, descsz, where, noteOff);
+    applyNote(r, p, type, descOff, descsz, where, noteOff, pastEnd);
+    if (pastEnd) break;
   }
   return xen;
 }
@@ -216,14 +221,20 @@ function parseNoteRegion(r: ByteReader, off: number, size: number, where: string
 const align4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 /** One "Xen" note, with the effect elf_xen_parse_note gives it. */
-function applyNote(r: ByteReader, p: XenParams, type: number, descOff: number, descsz: number, where: string, fileOffset: number): void {
+function applyNote(r: ByteReader, p: XenParams, type: number, descOff: number, descsz: number, where: string, fileOffset: number, pastEnd = false): void {
   const kind = NOTE_KINDS[type];
   if (!kind) {
     p.notes.push({ type, name: `type ${type}`, kind: 'unknown', descsz, fileOffset, where });
     return;
   }
   if (kind.str) {
-    let str = r.cstr(descOff, descOff + descsz);
+    // Past the end, libelf's elf_strval takes the NUL-terminated string wherever the file
+    // holds it, and skips the note when the file ends first.
+    let str = pastEnd ? (descOff < r.length ? r.cstr(descOff) : undefined) : r.cstr(descOff, descOff + descsz);
+    if (str === undefined && pastEnd) {
+      p.warnings.push(`${kind.name} note at ${hex(fileOffset)}: its string runs past the end of the file; ignored`);
+      return;
+    }
     if (str === undefined) {
       str = latin1(r.bytes.subarray(descOff, descOff + descsz));
       p.warnings.push(`${kind.name} note at ${hex(fileOffset)} is not NUL-terminated; its ${descsz} bytes are used`);
@@ -256,7 +267,9 @@ function applyNote(r: ByteReader, p: XenParams, type: number, descOff: number, d
     return;
   }
   let num = 0n;
-  if (descsz === 1) num = BigInt(r.u8(descOff));
+  // libelf's bounds-checked reads give 0 for bytes outside the file.
+  if (descOff + descsz > r.length) num = 0n;
+  else if (descsz === 1) num = BigInt(r.u8(descOff));
   else if (descsz === 2) num = BigInt(r.u16(descOff));
   else if (descsz === 4) num = BigInt(r.u32(descOff));
   else if (descsz === 8) num = r.u64(descOff);
@@ -277,7 +290,7 @@ function applyNote(r: ByteReader, p: XenParams, type: number, descOff: number, d
     case XEN_ELFNOTE.SUPPORTED_FEATURES: {
       // An array of 32-bit words, one per feature submap (XENFEAT_NR_SUBMAPS is 1); a size that
       // is not a multiple of 4 contributes nothing, as in libelf's elf_note_numeric_array.
-      const word = descsz % 4 === 0 && descsz >= 4 ? r.u32(descOff) : 0;
+      const word = descsz % 4 === 0 && descsz >= 4 && descOff + 4 <= r.length ? r.u32(descOff) : 0;
       addFeatureBits(p.features, word, 0);
       break;
     }
