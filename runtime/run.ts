@@ -14,6 +14,8 @@ export interface RunLimits {
   timeoutSeconds: number;
   /** Instructions per dispatch slice (events and timers are looked at between slices). */
   slice: number;
+  /** Called between slices (e.g. the command line's SIGINT turning into a shutdown request). */
+  onSlice?: () => void;
 }
 
 export interface Idler {
@@ -35,6 +37,8 @@ export function runDomain(d: Domain, limits: RunLimits, idler?: Idler): RunEnd {
     if (c.icount >= stopAt) return 'instruction-limit';
     if ((performance.now() - t0) / 1000 > limits.timeoutSeconds) return 'timeout';
     idler?.tick();
+    limits.onSlice?.();
+    if (d.shutdown) return d.shutdown;
     const r = d.jit.run(Math.min(limits.slice, stopAt - c.icount, idler?.budget?.() ?? Infinity));
     if (d.shutdown) return d.shutdown;
     if (r === 'halt') {

@@ -13,6 +13,9 @@ import { disassemble } from '../decode/disasm.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEMO_GUEST = join(here, '..', '..', 'tests', 'guests', 'demo.bin');
 
+/** Commander's way of taking an option more than once. */
+function collect(v: string, prev: string[]): string[] { return [...prev, v]; }
+
 const program = new Command('xenjit')
   .description('Runs 32-bit x86 Xen PV guests on Node.js: an i686 CPU with a block JIT to JavaScript.')
   .version('0.1.0');
@@ -56,6 +59,9 @@ program.command('run <kernel>')
   .option('--single-step', 'one instruction per translated block')
   .option('--p2m <kind>', 'shuffle (default) or identity machine frame order', 'shuffle')
   .option('--stats', 'print JIT counters at the end')
+  .option('--disk <file[,ro]>', 'a disk image for the block back end (repeat for more disks: xvda, xvdb, ...)', collect, [])
+  .option('--console-input <text>', 'type this on the console (escapes: \\n \\r \\t \\xHH)')
+  .option('--xenstore <path=value>', 'add a xenstore entry (relative paths are under the domain\'s path); repeatable', collect, [])
   .action((file: string, o: RunCliOptions) => { process.exitCode = runCommand(file, o); });
 
 program.command('profile <kernel>')

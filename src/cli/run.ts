@@ -4,9 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Machine } from '../../runtime/machine.ts';
 import { loadKernelImage } from '../elf/image.ts';
 import { describeImage } from '../elf/describe.ts';
-import { FEATURES_SUBMAP0 } from '../../runtime/hypercalls/xen_version.ts';
 import { bootImageFrom } from '../../runtime/boot-image.ts';
-import { defaultPlugins } from '../../runtime/plugins.ts';
+import { GuestError, prepareGuest, readImage, parseDisk, parseXenstoreEntries, decodeConsoleInput, type GuestOptions } from './guest.ts';
 import { EXIT_CODES } from '../../runtime/run.ts';
 import { getFlags } from '../cpu/flags.ts';
 import { REG32_NAMES, SREG_NAMES } from '../cpu/regs.ts';
@@ -15,31 +14,38 @@ import { formatStats } from './stats.ts';
 export interface RunCliOptions {
   memory: string; cmdline: string; module?: string; clock: string; maxInstructions: string;
   timeout: string; trace: string[]; singleStep?: boolean; p2m: string; stats?: boolean;
+  disk?: string[]; consoleInput?: string; xenstore?: string[];
+}
+
+/** The guest options a `run`-style command line gives (shared by run and profile). */
+export function guestOptionsFrom(o: { memory: string; cmdline: string; module?: string; clock: string; singleStep?: boolean; p2m?: string; disk?: string[]; consoleInput?: string; xenstore?: string[] }): GuestOptions {
+  const memoryMiB = Number(o.memory);
+  if (!Number.isInteger(memoryMiB) || memoryMiB < 4 || memoryMiB > 1024) throw new GuestError(`--memory must be an integer from 4 to 1024 (MiB), not ${o.memory}`);
+  if (o.clock !== 'host' && o.clock !== 'virtual') throw new GuestError(`--clock must be host or virtual, not ${o.clock}`);
+  return {
+    memoryMiB, cmdline: o.cmdline, clock: o.clock, singleStep: !!o.singleStep,
+    p2m: o.p2m === 'identity' ? 'identity' : 'shuffle',
+    module: o.module ? readImage(o.module, 'module ') : undefined,
+    disks: (o.disk ?? []).map(parseDisk),
+    consoleInput: o.consoleInput === undefined ? undefined : decodeConsoleInput(o.consoleInput),
+    xenstore: parseXenstoreEntries(o.xenstore ?? []),
+  };
 }
 
 export function runCommand(file: string, o: RunCliOptions): number {
-  let bytes: Uint8Array;
-  try { bytes = new Uint8Array(readFileSync(file)); } catch (e) { return fail(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
-  let module: Uint8Array | undefined;
-  if (o.module) { try { module = new Uint8Array(readFileSync(o.module)); } catch (e) { return fail(`cannot read module ${o.module}: ${(e as NodeJS.ErrnoException).code ?? e}`); } }
-  if (o.clock !== 'host' && o.clock !== 'virtual') return fail(`--clock must be host or virtual, not ${o.clock}`);
-  const memoryMiB = Number(o.memory);
-  if (!Number.isInteger(memoryMiB) || memoryMiB < 4 || memoryMiB > 1024) return fail(`--memory must be an integer from 4 to 1024 (MiB), not ${o.memory}`);
-  let img;
-  try { img = loadKernelImage(bytes); } catch (e) { return fail(`${file}: ${(e as Error).message}`); }
-  // Xen refuses a kernel that requires a feature it does not offer (libxenguest's feature check).
-  const missing = (img.features.requiredMask ?? 0) & ~FEATURES_SUBMAP0;
-  if (missing) return fail(`${file}: the kernel requires Xen features this hypervisor does not offer (mask 0x${(missing >>> 0).toString(16)})`);
-  if (img.paeMode === 'no') return fail(`${file}: the kernel is built for non-PAE Xen (PAE_MODE "no"); xenjit boots PAE guests (x86_32p)`);
   let m: Machine;
   try {
-    m = new Machine({ memoryMiB, pae: true, p2m: o.p2m === 'identity' ? 'identity' : 'shuffle', seed: 1, jit: { singleStep: !!o.singleStep }, plugins: defaultPlugins({ clock: o.clock }) });
-  } catch (e) { return fail((e as Error).message); }
+    const bytes = readImage(file);
+    const go = guestOptionsFrom(o);
+    go.onConsole = (t) => process.stdout.write(t);
+    m = prepareGuest(bytes, go, file).machine;
+  } catch (e) {
+    if (e instanceof GuestError) return fail(e.message);
+    throw e;
+  }
   const recent: string[] = [];
   const traceCalls = o.trace.includes('hypercalls');
   m.hypercalls.trace = (line) => { recent.push(line); if (recent.length > 16) recent.shift(); if (traceCalls) process.stderr.write(`[hypercall] ${line}\n`); };
-  m.domain.consoleOut = (t) => process.stdout.write(t);
-  try { m.boot(bootImageFrom(img, img.loadBytes ?? bytes, o.cmdline, module)); } catch (e) { return fail(`cannot build the domain: ${(e as Error).message}`); }
   const t0 = performance.now();
   const end = m.run({ maxInstructions: Number(o.maxInstructions), timeoutSeconds: Number(o.timeout), slice: 100_000 });
   const secs = (performance.now() - t0) / 1000;
