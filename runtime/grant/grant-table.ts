@@ -1,8 +1,9 @@
 // Grant tables, version 1 (public/grant_table.h; Xen's common/grant_table.c): the table lives in
 // Xen-owned frames shared with the domain; GNTTABOP_setup_table grows it and hands out their
 // machine frame numbers, query_size and get_version report, set_version accepts 1 only (the
-// maximum version this hypervisor offers). Backends (issue: block device, xenstore) read the
-// entries through GrantTable.entry.
+// maximum version this hypervisor offers). The runtime's back ends reach granted frames only
+// through access.ts (Xen's map and copy checks); the guest's own GNTTABOP_map_grant_ref, copy
+// and transfer answer -ENOSYS, as the domain has no other domain's grants to use.
 import type { Hypercall } from '../hypercalls/table.ts';
 import type { Domain } from '../domain.ts';
 import { MAX_GRANT_FRAMES, PAGE } from '../domain.ts';
