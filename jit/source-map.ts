@@ -27,24 +27,29 @@ export function disassemblySourceName(insns: readonly Insn[]): string {
   return `xenjit-guest/${(insns[0].eip >>> 0).toString(16).padStart(8, '0')}.s`;
 }
 
-/** Map every line of `source` (the text given to `new Function`) to the instruction whose code
- *  it belongs to; lines before the first instruction (the function header, the execution
- *  counter) belong to the first. */
+/** For every line of a block's `source` (the text given to `new Function`), the index of the
+ *  instruction whose code it is; lines before the first instruction (the function header, the
+ *  execution counter) belong to the first; the trailing `//#` comments to none (-1). */
+export function instructionOfLines(source: string, insns: readonly Insn[]): number[] {
+  const index = new Map<number, number>();
+  insns.forEach((i, k) => index.set(i.eip >>> 0, k));
+  let k = 0;
+  return source.split('\n').map((text) => {
+    if (text.startsWith('//# ')) return -1;
+    const m = MARKER.exec(text);
+    if (m) k = index.get(parseInt(m[1], 16)) ?? k;
+    return k;
+  });
+}
+
+/** The source map of a block: each generated line to its instruction's disassembly line. */
 export function blockSourceMap(source: string, insns: readonly Insn[], file: string): RawSourceMap {
   const gen = new SourceMapGenerator({ file });
   const name = disassemblySourceName(insns);
   gen.setSourceContent(name, blockDisassembly(insns));
-  const index = new Map<number, number>();
-  insns.forEach((i, k) => index.set(i.eip >>> 0, k));
-  const lines = source.split('\n');
-  let k = 0;
-  for (let l = 0; l < lines.length; l++) {
-    const text = lines[l];
-    if (text.startsWith('//# ')) continue;
-    const m = MARKER.exec(text);
-    if (m) k = index.get(parseInt(m[1], 16)) ?? k;
-    gen.addMapping({ generated: { line: l + 1 + FUNCTION_HEADER_LINES, column: 0 }, original: { line: k + 1, column: 0 }, source: name });
-  }
+  instructionOfLines(source, insns).forEach((k, l) => {
+    if (k >= 0) gen.addMapping({ generated: { line: l + 1 + FUNCTION_HEADER_LINES, column: 0 }, original: { line: k + 1, column: 0 }, source: name });
+  });
   return gen.toJSON() as unknown as RawSourceMap;
 }
 
