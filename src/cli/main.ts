@@ -65,7 +65,7 @@ program.command('run <kernel>')
   .action((file: string, o: RunCliOptions) => { process.exitCode = runCommand(file, o); });
 
 program.command('profile <kernel>')
-  .description('run a PV kernel with per-block counters: hot blocks and functions with symbols and disassembly, translator counters, hypercalls')
+  .description('run a PV kernel with per-block counters and host-time sampling: hot blocks and functions with symbols and disassembly, host time by category, translator counters, hypercalls')
   .option('--memory <MiB>', 'domain memory', '64')
   .option('--cmdline <s>', 'kernel command line', '')
   .option('--clock <host|virtual>', 'clock (virtual by default, so profiles are reproducible)', 'virtual')
@@ -73,6 +73,10 @@ program.command('profile <kernel>')
   .option('--timeout <s>', 'stop after this many seconds of host time', '3600')
   .option('--top <n>', 'rows to show', '15')
   .option('--json <file>', 'also write the profile as JSON')
+  .option('--no-sample', 'no host-time sampling')
+  .option('--sample-interval <us>', 'host-time sampling interval, microseconds', '100')
+  .option('--cpuprofile <file>', 'write a V8 .cpuprofile whose blocks map to guest instructions (source maps)')
+  .option('--html <file>', 'write a self-contained HTML report (flame graph of guest functions, hot blocks)')
   .action((file: string, o: ProfileOptions) => { process.exitCode = profileCommand(file, o); });
 
 program.command('info <kernel>')
