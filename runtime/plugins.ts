@@ -5,9 +5,10 @@ import { mmuPlugin } from './mmu/index.ts';
 import { grantPlugin } from './grant/grant-table.ts';
 import { trapsPlugin } from './traps/index.ts';
 import { eventsPlugin } from './events/index.ts';
+import { xenstorePlugin, type XenStorePluginOptions } from './xenstore/index.ts';
 
-export interface DefaultPluginOptions { clock: 'host' | 'virtual'; }
+export interface DefaultPluginOptions { clock: 'host' | 'virtual'; xenstore?: XenStorePluginOptions; }
 
 export function defaultPlugins(o: DefaultPluginOptions): Plugin[] {
-  return [mmuPlugin, grantPlugin, trapsPlugin, eventsPlugin({ clock: o.clock })];
+  return [mmuPlugin, grantPlugin, trapsPlugin, eventsPlugin({ clock: o.clock }), xenstorePlugin(o.xenstore)];
 }
