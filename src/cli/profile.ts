@@ -159,7 +159,7 @@ export function formatProfile(p: Profile, top: number): string {
   out.push('', 'by guest function');
   for (const f of p.functions.slice(0, top)) out.push(`  ${pct(f.share)} ${String(f.instructions).padStart(13)}  ${p.host ? pct(f.hostSelf) : '     -'}  ${f.name} (${f.blocks} blocks)`);
   for (const b of p.blocks.slice(0, Math.min(3, top))) {
-    out.push('', `block ${hex(b.eip)} ${b.symbol}, ${b.executions} executions${p.host ? ' (host samples per instruction on the left)' : ''}:`);
+    out.push('', `block ${hex(b.eip)} ${b.symbol}, ${b.executions} executions${p.host ? ' (host samples per instruction on the left, from V8 line ticks; samples V8 puts on no line are not shown)' : ''}:`);
     out.push(...b.disassembly.map((l, k) => (p.host ? String(b.instructionSamples[k]).padStart(7) + '  ' : '  ') + l));
   }
   if (p.host) {
