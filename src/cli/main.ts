@@ -7,6 +7,7 @@ import { runBare } from './bare.ts';
 import { formatStats } from './stats.ts';
 import { runCommand, infoCommand, type RunCliOptions } from './run.ts';
 import { profileCommand, type ProfileOptions } from './profile.ts';
+import { regressCommand, type RegressCliOptions } from './regress.ts';
 import { decode, type Insn } from '../decode/decoder.ts';
 import { disassemble } from '../decode/disasm.ts';
 
@@ -78,6 +79,15 @@ program.command('profile <kernel>')
   .option('--cpuprofile <file>', 'write a V8 .cpuprofile whose blocks map to guest instructions (source maps)')
   .option('--html <file>', 'write a self-contained HTML report (flame graph of guest functions, hot blocks)')
   .action((file: string, o: ProfileOptions) => { process.exitCode = profileCommand(file, o); });
+
+program.command('regress [manifest]')
+  .description('run a suite of kernel images (JSON manifest, default tests/regress/suite.json) and compare exit status and console output with golden files or patterns')
+  .option('--jobs <n>', 'cases run in parallel (worker threads); default: the number of CPUs')
+  .option('--filter <regex>', 'only cases whose name matches')
+  .option('--shard <i/n>', 'only the i-th of n disjoint parts of the suite (by sorted case name)')
+  .option('--update', 'rewrite the golden files of cases whose only failure is their golden output')
+  .option('--junit <file>', 'write JUnit XML for CI')
+  .action(async (manifest: string | undefined, o: RegressCliOptions) => { process.exitCode = await regressCommand(manifest, o); });
 
 program.command('info <kernel>')
   .description('show a PV kernel\'s Xen notes and the start-of-day layout xenjit would give it')
