@@ -195,7 +195,7 @@ export function parseManifest(json: Json, file: string): Manifest {
     let at = `cases[${k}]`;
     if (!isObject(c)) { ck.fail(at, `must be an object, not ${show(c)}`); return; }
     const before = ck.problems.length;
-    const caseName = ck.string(c.name, `${at}.name`);
+    const caseName = c.name === undefined ? ck.fail(`${at}.name`, 'missing (a name for the case)') : ck.string(c.name, `${at}.name`);
     if (caseName !== undefined) {
       at = `${at} (${caseName})`;
       if (!NAME_RE.test(caseName)) ck.fail(`${at}.name`, 'use letters, digits and _ . + - (and / between parts)');
