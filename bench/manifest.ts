@@ -1,0 +1,34 @@
+// The benchmarks the suite runs: kind, the two iteration counts (the difference between the two
+// runs is the measurement, so start-up cancels), and the engines that run them.
+//   compute: the same object files as a native program, a multiboot kernel and a PV kernel
+//   cold:    like compute, but each iteration runs code never run before (n distinct chunks)
+//   kernel:  PV kernels only (they measure Xen PV paths: ring-3 system calls, page faults,
+//            event upcalls, hypercalls, self-modifying code)
+export type Engine = 'native' | 'qemu' | 'v86' | 'xenjit';
+export type Kind = 'compute' | 'cold' | 'kernel';
+export interface BenchDef { name: string; kind: Kind; counts: [number, number]; what: string }
+
+export const BENCHMARKS: BenchDef[] = [
+  { name: 'statemach', kind: 'compute', counts: [40, 200], what: 'tokenizer state machine over 4 KiB' },
+  { name: 'sort', kind: 'compute', counts: [16, 80], what: 'quicksort of 2048 words' },
+  { name: 'sieve', kind: 'compute', counts: [6, 30], what: 'sieve of Eratosthenes, 64 Ki numbers' },
+  { name: 'crc', kind: 'compute', counts: [40, 200], what: 'table CRC-32 over 16 KiB' },
+  { name: 'hash', kind: 'compute', counts: [80, 400], what: 'FNV-1a + murmur3 mix over 8 KiB' },
+  { name: 'matmul', kind: 'compute', counts: [3, 15], what: '64x64 integer matrix multiply' },
+  { name: 'list', kind: 'compute', counts: [18, 90], what: 'linked list walk/unlink/insert, 8192 nodes' },
+  { name: 'memops', kind: 'compute', counts: [20, 100], what: 'memcpy/memset at 16 B..64 KiB' },
+  { name: 'recursion', kind: 'compute', counts: [24, 120], what: 'recursive fib + tak' },
+  { name: 'fnptr', kind: 'compute', counts: [700, 3500], what: 'interpreter dispatching through function pointers' },
+  { name: 'cold', kind: 'cold', counts: [2000, 16000], what: 'n distinct small functions, each run once' },
+];
+
+export const ENGINES: Engine[] = ['native', 'qemu', 'v86', 'xenjit'];
+/** Timed runs of compute benchmarks use the counts times this factor, so that fast engines run
+ *  long enough for their start-up noise not to swamp the difference; every engine also runs the
+ *  unscaled counts once, where the checksums must agree across all engines. */
+export const SCALE: Record<Engine, number> = { native: 50, qemu: 10, v86: 1, xenjit: 1 };
+export const countsFor = (b: BenchDef, e: Engine): [number, number] =>
+  b.kind === 'compute' ? [b.counts[0] * SCALE[e], b.counts[1] * SCALE[e]] : b.counts;
+export const enginesOf = (b: BenchDef): Engine[] => (b.kind === 'kernel' ? ['xenjit'] : ENGINES);
+export const imageOf = (b: BenchDef, e: Engine): string =>
+  e === 'native' ? `${b.name}.native` : e === 'xenjit' ? `${b.name}.pv.elf` : `${b.name}.mb.elf`;
