@@ -142,9 +142,9 @@ describe('requests', () => {
     for (const n of ['b', 'a', 'c']) req(guest, XS_WRITE, `data/${n}\0`);
     expect(req(guest, XS_DIRECTORY, 'data\0')).toEqual([XS_DIRECTORY, 'b\0a\0c\0']);
     const gen = s.db.get('/local/domain/1/data')!.generation;
-    expect(req(guest, XS_DIRECTORY_PART, 'data\0000\0')).toEqual([XS_DIRECTORY_PART, `${gen}\0b\0a\0c\0\0`]);
-    expect(req(guest, XS_DIRECTORY_PART, 'data\0002\0')).toEqual([XS_DIRECTORY_PART, `${gen}\0a\0c\0\0`]);
-    expect(req(guest, XS_DIRECTORY_PART, 'data\0006\0')).toEqual([XS_DIRECTORY_PART, `${gen}\0\0`]);
+    expect(req(guest, XS_DIRECTORY_PART, 'data\x000\0')).toEqual([XS_DIRECTORY_PART, `${gen}\0b\0a\0c\0\0`]);
+    expect(req(guest, XS_DIRECTORY_PART, 'data\x002\0')).toEqual([XS_DIRECTORY_PART, `${gen}\0a\0c\0\0`]);
+    expect(req(guest, XS_DIRECTORY_PART, 'data\x006\0')).toEqual([XS_DIRECTORY_PART, `${gen}\0\0`]);
   });
   it('quotas: node size (ENOSPC), and a reply over XENSTORE_PAYLOAD_MAX (E2BIG)', () => {
     expect(req(guest, XS_WRITE, `data/big\0${'x'.repeat(2048)}`)).toEqual(err('ENOSPC'));
@@ -222,7 +222,7 @@ describe('transactions', () => {
     expect(events(dom0)).toEqual(['/local/domain/1/data/x\0d0\0']);
   });
   it('a node read in the transaction and changed outside: EAGAIN, nothing applied', () => {
-    req(guest, XS_WRITE, 'data/c\0000');
+    req(guest, XS_WRITE, 'data/c\x000');
     const t = start(guest);
     req(guest, XS_READ, 'data/c\0', t);
     req(guest, XS_WRITE, 'data/c\0outside');
