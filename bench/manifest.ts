@@ -20,6 +20,10 @@ export const BENCHMARKS: BenchDef[] = [
   { name: 'recursion', kind: 'compute', counts: [24, 120], what: 'recursive fib + tak' },
   { name: 'fnptr', kind: 'compute', counts: [700, 3500], what: 'interpreter dispatching through function pointers' },
   { name: 'cold', kind: 'cold', counts: [2000, 16000], what: 'n distinct small functions, each run once' },
+  { name: 'syscall', kind: 'kernel', counts: [2000, 10000], what: 'int 0x80 from ring 3, iret hypercall back' },
+  { name: 'pagefault', kind: 'kernel', counts: [2000, 10000], what: 'unmap, store, #PF bounce, map, iret' },
+  { name: 'hypercall', kind: 'kernel', counts: [2000, 10000], what: '2 xen_version + 1 update_va_mapping' },
+  { name: 'smc', kind: 'kernel', counts: [200, 1000], what: 'patch an immediate, call the patched code' },
 ];
 
 export const ENGINES: Engine[] = ['native', 'qemu', 'v86', 'xenjit'];
