@@ -98,7 +98,7 @@ function junitCase(suite: string, x: Outcome): JUnitCase {
     jc.failure = {
       kind: j.verdict === 'error' ? 'error' : 'failure',
       message: j.problems.join('; '),
-      body: [...j.problems, j.diff ?? j.detail ?? ''].join('\n'),
+      body: [...j.problems, j.diff ?? j.detail ?? ''].filter((s) => s !== '').join('\n'),
     };
   }
   return jc;
