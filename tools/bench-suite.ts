@@ -256,7 +256,7 @@ function report(res: Measured[], o: Options): number {
   const head = ['benchmark', 'n1/n2 (x native, qemu)', ...engines.map((e) => `${e} it/s`), 'xenjit/native', 'qemu/native', 'v86/native', 'xenjit vs qemu', 'xenjit vs v86'];
   const slow = (m: Measured, e: Engine): number | undefined => { const n = rate(m, 'native'), x = rate(m, e); return n && x ? n / x : undefined; };
   const vs = (m: Measured, e: Engine): number | undefined => { const p = rate(m, e), x = rate(m, 'xenjit'); return p && x ? x / p : undefined; };
-  const rows = res.filter((m) => m.def.kind !== 'cold').map((m) => [
+  const rows = compute.map((m) => [
     m.def.name, `${m.def.counts[0]}/${m.def.counts[1]}` + (m.def.kind === 'compute' ? ` (x${SCALE.native}, x${SCALE.qemu})` : ''),
     ...engines.map((e) => { const c = m.cells.get(e); return !c ? 'n/a' : c.missing ? 'missing' : c.errors.length ? 'FAILED' : fmtRate(rate(m, e)); }),
     fmtX(slow(m, 'xenjit')), fmtX(slow(m, 'qemu')), fmtX(slow(m, 'v86')), fmtX(vs(m, 'qemu')), fmtX(vs(m, 'v86')),
@@ -270,6 +270,16 @@ function report(res: Measured[], o: Options): number {
   console.log(table(head, rows));
   const behindV86 = compute.filter((m) => { const r = vs(m, 'v86'); return r !== undefined && r < 1; }).map((m) => m.def.name);
   if (rate(compute[0] ?? res[0], 'v86') !== undefined) console.log(`compute benchmarks where xenjit is slower than v86: ${behindV86.join(', ') || 'none'}`);
+
+  // Kernel-like benchmarks: PV only.
+  const kern = res.filter((m) => m.def.kind === 'kernel');
+  if (kern.length) {
+    console.log('\nkernel-like (PV kernels, xenjit only)');
+    console.log(table(['benchmark', 'n1/n2', 'xenjit it/s', 'us per iteration', 'what'], kern.map((m) => {
+      const r = rate(m, 'xenjit'), c = m.cells.get('xenjit');
+      return [m.def.name, m.def.counts.join('/'), !c ? 'n/a' : c.errors.length ? 'FAILED' : fmtRate(r), r ? (1e6 / r).toFixed(2) : '-', m.def.what];
+    })));
+  }
 
   // Cold code: cost per distinct chunk (and per translated block for xenjit).
   for (const m of res.filter((x) => x.def.kind === 'cold')) {
