@@ -74,4 +74,25 @@ describe('block-device kernels', () => {
       expect(grantAccess(r.machine.domain, r.machine.grant).pinned).toBe(3); // the ring pages: one for xvda, two for xvdb
     });
   }
+  for (const singleStep of [false, true]) {
+    it(`blkhostile (${singleStep ? 'single-step' : 'block JIT'})`, { timeout: 120_000 }, () => {
+      const r = boot('blkhostile.elf', { singleStep });
+      expect(r.output).toContain('XENJIT-TEST blkhostile: PASS');
+      expect(r.output).not.toContain('FAIL');
+      expect(r.end).toBe('poweroff');
+      // Only the one valid write reached the image.
+      const img = readFileSync(r.a);
+      expect(img.subarray(1000 * 512, 1008 * 512).every((x) => x === 0xa5)).toBe(true);
+      expect(img.subarray(0, 1000 * 512).every((x) => x === 0)).toBe(true);
+      expect(img.subarray(1008 * 512).every((x) => x === 0)).toBe(true);
+      expect(readFileSync(r.b).every((x) => x === 0x42)).toBe(true);
+      const io = blkif(r.machine.domain)!.devices[0].io!;
+      expect(io.stats.broken).toBe(true);
+      expect(io.stats.refused).toEqual({
+        'unknown-op': 2, 'bad-segment-count': 5, 'bad-segment': 3, 'beyond-disk': 3, 'bad-gref': 7,
+        'bad-indirect-op': 1, 'discard-unsupported': 1,
+      });
+      expect(io.stats.sectorsWritten).toBe(8);
+    });
+  }
 });
