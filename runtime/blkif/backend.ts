@@ -100,8 +100,17 @@ export class VbdBackend {
     this.frontendChanged();
   }
 
-  /** frontend_changed. */
+  /** frontend_changed, from the watch on the front end's state (inside a guest's xenstore
+   *  request: whatever the front end wrote, it must not throw into the store). */
   frontendChanged(): void {
+    try {
+      this.frontendChangedInner();
+    } catch (e) {
+      this.lastError = `internal error: ${(e as Error).message}`;
+    }
+  }
+
+  private frontendChangedInner(): void {
     const fs = readUint(this.store, `${this.frontPath}/state`) ?? XenbusStateUnknown;
     switch (fs) {
       case XenbusStateInitialising:
@@ -134,7 +143,8 @@ export class VbdBackend {
   /** connect_ring + read_per_ring_refs + xen_blkif_map. */
   private connectRing(): boolean {
     const f = this.frontPath;
-    const protoNode = this.store.read(`${f}/protocol`);
+    // blkback reads it with "%63s": at most 63 characters, up to the first blank.
+    const protoNode = this.store.read(`${f}/protocol`)?.trim().split(/\s/)[0].slice(0, 63);
     const proto = protocolFor(protoNode);
     if (!proto) { this.fatal(ENOSYS, `unknown fe protocol ${protoNode}`); return false; }
     const queues = readUint(this.store, `${f}/multi-queue-num-queues`) ?? 1;

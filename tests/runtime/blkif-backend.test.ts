@@ -126,6 +126,7 @@ describe('vbd back end handshake', () => {
   it('fatal errors: unknown protocol, too many queues, ring order, missing or ungranted ring-ref, bad port', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ protocol: 'arm-abi' }, /unknown fe protocol arm-abi/],
+      [{ protocol: 'y'.repeat(3000) }, /unknown fe protocol y{63}$/],
       [{ 'multi-queue-num-queues': '2' }, /requested 2 queues/],
       [{ 'ring-page-order': '5' }, /ring page order 5/],
       [{ 'ring-ref': '' }, /reading .*ring-ref/],
