@@ -1,12 +1,15 @@
 // `npm run bench`: the bare core on a CPU-bound guest loop (tests/guests/bench-loop.asm),
 // block JIT vs single-step, measured side by side in one run (interleaved rounds; the best
-// round of each counts). Prints guest MIPS, the ratio, and the JIT counters.
+// round of each counts). Prints guest MIPS, the ratio, and the JIT counters; then the cost of
+// profiling (instrumentation, sampling) on the same loop.
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBare, type BareRun } from '../src/cli/bare.ts';
 import { formatStats } from '../src/cli/stats.ts';
 import { EAX, EBX } from '../src/cpu/regs.ts';
+import type { JitOptions } from '../jit/jit.ts';
+import { Sampler } from '../src/profile/sampler.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const image = readFileSync(join(here, '..', 'tests', 'guests', 'bench-loop.bin'));
@@ -36,3 +39,33 @@ const b = best.get('block JIT')!, s = best.get('single-step')!;
 console.log(`block JIT / single-step: ${(b.mips / s.mips).toFixed(2)}x`);
 console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 for (const cfg of configs) console.log(`\n${cfg.name} counters:\n${formatStats(best.get(cfg.name)!.jit.stats)}`);
+
+// Profiling overhead: the same guest loop plain, with per-block execution counters (what
+// `xenjit profile` compiles), and counters plus host-time sampling (node:inspector's profiler
+// at the profile command's default interval, 100 us), interleaved rounds (order rotating), best round of each.
+const profileConfigs: { name: string; opts: Partial<JitOptions>; sample: boolean }[] = [
+  { name: 'plain', opts: {}, sample: false },
+  { name: 'instrumented', opts: { instrument: true }, sample: false },
+  { name: 'instr+sampling', opts: { instrument: true }, sample: true },
+];
+const PROFILE_ITERS = 400;
+const profBest = new Map<string, number>();
+for (let round = 0; round < ROUNDS; round++) {
+  // The order rotates each round, so no configuration always runs first or last.
+  for (let k = 0; k < profileConfigs.length; k++) {
+    const cfg = profileConfigs[(k + round) % profileConfigs.length];
+    const sampler = cfg.sample ? new Sampler() : null;
+    sampler?.start(100);
+    const r = runBare(image, 4e9, cfg.opts, (c) => { c.regs[EBX] = PROFILE_ITERS; });
+    sampler?.stop();
+    if (r.exit !== 'halt') throw new Error(`${cfg.name}: guest did not halt (${r.exit})`);
+    const mips = r.cpu.icount / r.seconds / 1e6;
+    profBest.set(cfg.name, Math.max(profBest.get(cfg.name) ?? 0, mips));
+  }
+}
+console.log(`\nprofiling overhead, same guest loop (${PROFILE_ITERS} iterations); best of ${ROUNDS} interleaved rounds`);
+const plainMips = profBest.get('plain')!;
+for (const cfg of profileConfigs) {
+  const mips = profBest.get(cfg.name)!;
+  console.log(`${cfg.name.padEnd(15)} ${mips.toFixed(2).padStart(9)} guest MIPS   time ratio to plain ${(plainMips / mips).toFixed(2)}x`);
+}
