@@ -1,7 +1,7 @@
 // `xenjit regress`: load the manifest, pick the cases (shard, filter), run them in worker
 // threads, judge them, optionally accept new golden files, report, write JUnit XML. Returns the
 // exit status: 0 all passed, 1 a case failed, 2 the manifest or the options are unusable.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, relative, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import { loadManifest, ManifestError, type RegressCase } from './manifest.ts';
 import { parseShard, selectShard, type Shard } from './shard.ts';
 import { runPool } from './pool.ts';
 import { judge, exitName, type CaseRun } from './expect.ts';
-import { writeGolden } from './text.ts';
+import { writeGolden, ensureDir } from './text.ts';
 import { failureBlock, summaryTable, totalsLine, type Outcome } from './report.ts';
 import { junitXml, type JUnitCase } from './junit.ts';
 
@@ -81,7 +81,7 @@ export async function regress(manifestPath: string, o: RegressOptions, io: Regre
 
   if (o.junit) {
     const xml = junitXml({ name: suiteName, seconds: wall, timestamp: new Date().toISOString().replace(/\.\d+Z$/, ''), cases: outcomes.map((x) => junitCase(suiteName, x)) });
-    try { mkdirSync(dirname(o.junit), { recursive: true }); writeFileSync(o.junit, xml); } catch (e) {
+    try { ensureDir(dirname(o.junit)); writeFileSync(o.junit, xml); } catch (e) {
       return { ...usage(`cannot write ${o.junit}: ${(e as NodeJS.ErrnoException).code ?? e}`), outcomes };
     }
     io.out(`JUnit XML: ${relative(process.cwd(), o.junit) || o.junit}\n`);

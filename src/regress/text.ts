@@ -2,13 +2,22 @@
 // hold those bytes exactly; what is shown to people (diffs, JUnit) is made readable: UTF-8 is
 // decoded where it is valid, and control characters become visible escapes so a stray \r or
 // escape sequence shows up in a diff instead of garbling the terminal.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export function readGolden(file: string): string { return readFileSync(file).toString('latin1'); }
 
+/** mkdir -p one level at a time: Node's recursive mkdir spins forever where mkdir answers
+ *  ENOENT for a child of an existing directory (e.g. under /proc). */
+export function ensureDir(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  mkdirSync(dir);
+}
+
 export function writeGolden(file: string, bytes: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  ensureDir(dirname(file));
   writeFileSync(file, Buffer.from(bytes, 'latin1'));
 }
 

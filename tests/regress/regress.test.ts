@@ -140,4 +140,13 @@ describe('xenjit regress', () => {
     expect(r.stderr).toBe(`xenjit regress: ${join(dir, 'bad.json')}: cases[0] (x).memory: must be an integer from 4 to 1024 (MiB), not "lots"\n`);
     expect(r.stdout).toBe('');
   });
+
+  it('a JUnit file that cannot be written is exit status 2 with the reason', { timeout: 120_000 }, async () => {
+    const dir = scratch();
+    const file = smallSuite(dir);
+    const c = capture();
+    const r = await regress(file, { jobs: 1, filter: '^smc$', junit: join(file, 'sub', 'junit.xml') }, c.io);
+    expect(r.status).toBe(2);
+    expect(c.text()).toContain(`xenjit regress: cannot write ${join(file, 'sub', 'junit.xml')}: ENOTDIR`);
+  });
 });
