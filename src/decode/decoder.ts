@@ -1,6 +1,6 @@
 // Bytes -> decoded instruction, driven by the opcode table (rows.ts). Prefix rules: SDM vol. 2
 // §2.1.1 (at most 15 bytes in all, §2.3.11: longer gives #GP(0)); ModRM/SIB: tables 2-1..2-3.
-import { OPCODE_MAP, T_LOCK, type Row, type Operand } from './rows.ts';
+import { OPCODE_MAP, T_LOCK, T_NP, type Row, type Operand } from './rows.ts';
 import { fault, GP } from '../cpu/fault.ts';
 import { DS, SS, EBP, ESP } from '../cpu/regs.ts';
 
@@ -38,7 +38,7 @@ export class Insn {
 
 /** A row standing for undefined opcodes (they raise #UD when executed, SDM vol. 2 §2.1.1). */
 export const UD_ROW: Row = {
-  index: -1, bytes: [], ext: -1, modrm: false, plusr: false, modReq: 0, cc: -1, mn16: '(bad)', mn32: '(bad)',
+  index: -1, bytes: [], ext: -1, modrm: false, plusr: false, modReq: 0, rmReq: -1, cc: -1, mn16: '(bad)', mn32: '(bad)',
   operands: [], fread: 0, fwrite: 0, fundef: 0, traits: 16, sem: 'undefined', text: '(undefined)',
 };
 
@@ -113,6 +113,9 @@ export function decode(fetch: (i: number) => number, eip: number, d32: boolean, 
   if (!row) { out.row = UD_ROW; out.invalid = true; out.len = i; return out; }
   out.row = row;
   if (row.plusr) out.zreg = b & 7;
+  // A form that names one full ModRM byte: the other register forms are undefined.
+  if (row.rmReq >= 0 && out.rm !== row.rmReq) { out.row = UD_ROW; out.invalid = true; out.len = i; return out; }
+  if ((row.traits & T_NP) && (out.rep || o32 !== d32)) out.invalid = true;
   // LOCK is only valid on lockable rows with a memory destination (SDM vol. 2 "LOCK").
   if (out.lock && (!(row.traits & T_LOCK) || out.mod === 3 || !row.modrm)) out.invalid = true;
   // Only CR0 CR2 CR3 CR4 exist; other CRn encodings are #UD before any privilege check.

@@ -3,10 +3,10 @@ import { TABLE_TEXT } from './table.ts';
 import { OF, SF, ZF, AF, PF, CF, DF, IF, TF, OSZAPC } from '../cpu/regs.ts';
 
 export const T_LOCK = 1, T_REP = 2, T_REPCC = 4, T_NOWB = 8, T_JUMP = 16, T_COND = 32, T_END = 64,
-  T_PRIV = 128, T_IOPL = 256, T_IO = 512, T_X87 = 1024, T_NORACLE = 2048, T_UNDOC = 4096;
+  T_PRIV = 128, T_IOPL = 256, T_IO = 512, T_X87 = 1024, T_NORACLE = 2048, T_UNDOC = 4096, T_NP = 8192;
 const TRAITS: Record<string, number> = {
   lock: T_LOCK, rep: T_REP, repcc: T_REPCC, nowb: T_NOWB, jump: T_JUMP, cond: T_COND, end: T_END,
-  priv: T_PRIV, iopl: T_IOPL, io: T_IO, x87: T_X87, noracle: T_NORACLE, undoc: T_UNDOC,
+  priv: T_PRIV, iopl: T_IOPL, io: T_IO, x87: T_X87, noracle: T_NORACLE, undoc: T_UNDOC, np: T_NP,
 };
 /** Condition-code suffixes in tttn order (SDM vol. 2 appendix B.1.4.7), as objdump names them. */
 export const CC_NAMES = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
@@ -31,6 +31,9 @@ export interface Row {
   plusr: boolean;
   /** 0 any ModRM.mod, 1 memory only, 2 register only. */
   modReq: number;
+  /** A required ModRM.rm for register-only rows that name one full ModRM byte (MFENCE is
+   *  0F AE F0), else -1. */
+  rmReq: number;
   /** Condition code for Jcc/SETcc/CMOVcc rows, else -1. */
   cc: number;
   mn16: string;
@@ -74,7 +77,7 @@ function parseRows(text: string): Row[] {
     const [op, mn, ops, fl, tr, sem] = line.split('|').map((x) => x.trim());
     const toks = op.split(/\s+/);
     const bytes: number[] = [];
-    let ext = -1, modrm = false, plusr = false, modReq = 0, hasCC = false;
+    let ext = -1, modrm = false, plusr = false, modReq = 0, rmReq = -1, hasCC = false;
     for (const t of toks) {
       if (/^[0-9A-F]{2}$/.test(t)) bytes.push(parseInt(t, 16));
       else if (t === '/r') modrm = true;
@@ -82,6 +85,7 @@ function parseRows(text: string): Row[] {
       else if (t === '+r') plusr = true;
       else if (t === 'mem') modReq = 1;
       else if (t === 'reg') modReq = 2;
+      else if (/^rm[0-7]$/.test(t)) rmReq = +t[2];
       else if (t === 'cc') hasCC = true;
       else throw new Error(`bad opcode token ${t} in ${line}`);
     }
@@ -99,7 +103,7 @@ function parseRows(text: string): Row[] {
       traits |= TRAITS[t];
     }
     const base: Omit<Row, 'index'> = {
-      bytes, ext, modrm, plusr, modReq, cc: -1, mn16: n16, mn32: n32, operands,
+      bytes, ext, modrm, plusr, modReq, rmReq, cc: -1, mn16: n16, mn32: n32, operands,
       fread, fwrite, fundef, traits, sem: sem || n32, text: line.trim(),
     };
     if (hasCC) {

@@ -9,7 +9,8 @@
 //             +r     low three bits name a register (operand Z); a row for one of the
 //                    eight opcodes (90 NOP) takes precedence over the +r row
 //             mem    only when ModRM.mod != 3      reg     only when ModRM.mod == 3
-//             E8..   a fixed second byte for the whole ModRM (e.g. x87 register forms)
+//             rm0..rm7  with reg: the ModRM.rm the form needs (MFENCE is exactly 0F AE F0;
+//                    objdump shows the other register forms as (bad), so they are #UD here)
 //  mnemonic as objdump prints it (Intel syntax). "a/b" = name with 16-bit / 32-bit operand size.
 //  operands destination first; Intel SDM vol. 2 appendix A letters:
 //             E  ModRM r/m (register or memory)       G  ModRM reg field, general register
@@ -38,6 +39,8 @@
 //           by the host kernel (SGDT SIDT SLDT STR SMSW under UMIP), or vendor-specific in
 //           compatibility mode (SYSENTER, INT1); unit tests cover these rows instead
 //           undoc an undocumented but real i686 opcode
+//           np    SDM "NP": a 66, F2 or F3 prefix makes it a different (later) instruction or
+//                 #UD, so here it is #UD (66 0F AE F0 is TPAUSE, F3 0F AE E8 INCSSPD)
 //  sem      (optional 6th field) semantic function name when not the mnemonic.
 //
 // Sizes v/z follow the operand-size attribute; the address-size attribute (16/32) selects the
@@ -363,6 +366,9 @@ FF /6     | push     | Ev       |                  | nowb
 0F AB /r  | bts      | Ev,Gv    | w:C u:OSAP       | lock
 0F AC /r  | shrd     | Ev,Gv,Ib | w:OSZPC u:A      | | shiftd
 0F AD /r  | shrd     | Ev,Gv,CL | w:OSZPC u:A      | | shiftd
+0F AE /5 reg rm0 | lfence |          |                  | nowb np | hintnop
+0F AE /6 reg rm0 | mfence |          |                  | nowb np | hintnop
+0F AE /7 reg rm0 | sfence |          |                  | nowb np | hintnop
 0F AF /r  | imul     | Gv,Ev    | w:OC u:SZAP      | | imul2
 0F B0 /r  | cmpxchg  | Eb,Gb    | w:OSZAPC         | lock
 0F B1 /r  | cmpxchg  | Ev,Gv    | w:OSZAPC         | lock

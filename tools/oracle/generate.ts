@@ -166,7 +166,7 @@ export function genCase(form: Form, r: Rng): OracleCase | null {
       const m = memOperand(r, regs, t, a16, reg);
       if (!m) return null;
       modrm = [(m.mod << 6) | (reg << 3) | m.rm, ...m.bytes];
-    } else modrm = [0xc0 | (reg << 3) | r.int(8)];
+    } else modrm = [0xc0 | (reg << 3) | (row.rmReq >= 0 ? row.rmReq : r.int(8))];
   }
   // Immediates and other operands.
   const imm: number[] = [];
