@@ -56,8 +56,12 @@ export function buildDomain(d: Domain, img: BootImage, evtchn: { store: number; 
   let nrPt = 0, end = 0;
   for (let guess = 1; guess < 4096; guess++) {
     const e = Math.ceil((ptStart + guess * PAGE + PAGE + 512 * 1024 - base) / (4 << 20)) * (4 << 20) + base;
+    // PAE: Xen requires an L2 in the fourth L3 slot (its private mappings live there; mm.c
+    // create_pae_xen_mappings refuses an L3 without it), so libxenguest adds an empty one when
+    // the image does not reach 0xC0000000 (e.g. GRUB, loaded at 0).
+    const slot3 = ((e - 1) >>> 30) >= 3 ? 0 : 1;
     const need = d.pae
-      ? 1 + countSpan(base, e, 1 << 30) + countSpan(base, e, 2 << 20)
+      ? 1 + countSpan(base, e, 1 << 30) + countSpan(base, e, 2 << 20) + slot3
       : 1 + countSpan(base, e, 4 << 20);
     if (need <= guess) { nrPt = need; end = e; break; }
   }
@@ -92,6 +96,7 @@ export function buildDomain(d: Domain, img: BootImage, evtchn: { store: number; 
       const l1 = l1For.get(k2)!;
       v.setInt32(l1 + i1 * 8, (mfn(a) * PAGE) | P | (isPt(a) ? 0 : RW) | A | (isPt(a) ? 0 : D), true);
     }
+    if (!l2For.has(3)) v.setInt32(l3 + 3 * 8, ptPage(next++) | P, true);
   } else {
     const l2 = ptPage(0);
     const l1For = new Map<number, number>();

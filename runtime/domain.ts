@@ -102,6 +102,8 @@ export class Domain {
     this.hvStart = opts.pae ? HYPERVISOR_VIRT_START_PAE : HYPERVISOR_VIRT_START_NONPAE;
     this.m2pStart = opts.pae ? MACH2PHYS_VIRT_START_PAE : MACH2PHYS_VIRT_START_NONPAE;
     this.setupWindow();
+    // Xen is a 64-bit hypervisor: the guest's PAE L3 is a long-mode L3 under Xen's L4.
+    this.cpu.paeL3LongMode = true;
     this.vcpuInfoMaddr = this.xen.sharedInfo * PAGE;
   }
 

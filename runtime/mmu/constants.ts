@@ -47,11 +47,15 @@ export function baseDisallowMask(pae: boolean): number {
 export const l1DisallowMask = (pae: boolean): number => baseDisallowMask(pae) & ~_PAGE_GLOBAL;
 /** mm.c L2_DISALLOW_MASK (no PSE: PV guests get no superpages). */
 export const l2DisallowMask = (pae: boolean): number => baseDisallowMask(pae);
-/** PAE L3 entries: mm.c's l3_disallow_mask for a 32-bit PV domain is 0xFFFFF198 (PWT, PCD,
- *  PS, G and every high flag). This CPU walks the guest's L3 as the hardware PDPT (as 32-bit
- *  PAE Xen did), where bits 1, 2, 5 and 6 are reserved as well, so they are refused too: the
- *  union is 32-bit PAE Xen's L3_DISALLOW_MASK, 0xFFFFF1FE (only P and the AVAIL bits). */
-export const L3_DISALLOW_MASK = 0xfffff1fe & 0xffffff;
+/** PAE L3 entries: mm.c's l3_disallow_mask for a 32-bit PV domain, 0xFFFFF198 (PWT, PCD, PS,
+ *  G and every high flag). Xen on x86-64 runs the guest's L3 as a long-mode L3, so RW, USER,
+ *  ACCESSED and DIRTY are allowed there (the CPU's `paeL3LongMode` walks it the same way). */
+export const L3_DISALLOW_MASK = 0xfffff198 & 0xffffff;
+/** adjust_guest_l3e (pv/mm.h): a present L3 entry of a 32-bit domain gets USER and RW set when
+ *  it is validated; unadjust_guest_l3e takes USER, RW and ACCESSED away again when the entry
+ *  is released (a failed promotion, or the table losing its type). */
+export const L3_ADJUST_FLAGS = _PAGE_USER | _PAGE_RW;
+export const L3_UNADJUST_FLAGS = _PAGE_USER | _PAGE_RW | _PAGE_ACCESSED;
 /** mm.c FASTPATH_FLAG_WHITELIST: flags whose change needs no revalidation. */
 export const FASTPATH_FLAG_WHITELIST = _PAGE_NX | _PAGE_AVAIL_HIGH | _PAGE_AVAIL | _PAGE_GLOBAL |
   _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_USER;

@@ -8,7 +8,7 @@ import type { Domain } from '../domain.ts';
 import { PAGE } from '../domain.ts';
 import {
   EINVAL, EPERM, EBUSY, _PAGE_PRESENT, _PAGE_RW, _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PSE,
-  l1DisallowMask, l2DisallowMask, L3_DISALLOW_MASK, FASTPATH_FLAG_WHITELIST,
+  l1DisallowMask, l2DisallowMask, L3_DISALLOW_MASK, L3_ADJUST_FLAGS, L3_UNADJUST_FLAGS, FASTPATH_FLAG_WHITELIST,
 } from './constants.ts';
 import { frameOwner, ownedByDomain, pteMfn, pteFlags, readEntry, writeEntry, writePhys32, type Pte } from './frames.ts';
 import {
@@ -126,7 +126,11 @@ export class PageTables implements TypeValidator {
         const e = readEntry(this.d, base + i * this.esize); this.putL2e(e.lo, e.hi, mfn);
       }
     } else if (type === PGT_l3_page_table) {
-      for (let i = 0; i < 4; i++) { const e = readEntry(this.d, base + i * 8); this.putL3e(e.lo, e.hi, mfn); }
+      for (let i = 0; i < 4; i++) {
+        const e = readEntry(this.d, base + i * 8);
+        this.putL3e(e.lo, e.hi, mfn);
+        this.unadjustL3e(base + i * 8, e.lo, e.hi);
+      }
     }
   }
 
@@ -169,6 +173,16 @@ export class PageTables implements TypeValidator {
     return 0;
   }
 
+  /** adjust_guest_l3e on the entry at machine address `pa`. */
+  private adjustL3e(pa: number): void {
+    const e = readEntry(this.d, pa);
+    if ((e.lo & _PAGE_PRESENT) && (e.lo & L3_ADJUST_FLAGS) !== L3_ADJUST_FLAGS) writeEntry(this.d, pa, e.lo | L3_ADJUST_FLAGS, e.hi);
+  }
+  /** unadjust_guest_l3e on the entry at `pa` (whose value is lo/hi). */
+  private unadjustL3e(pa: number, lo: number, hi: number): void {
+    if ((lo & _PAGE_PRESENT) && (lo & L3_UNADJUST_FLAGS)) writeEntry(this.d, pa, lo & ~L3_UNADJUST_FLAGS, hi);
+  }
+
   /** promote_l3_table for a 32-bit PAE guest: only the first four entries mean anything, the
    *  rest are cleared; slot 3 must be present and its L2 gets Xen's mappings, so that L2 may
    *  not be used anywhere else (its type is L2 + pae_xen_l2 and its count must be 1). */
@@ -187,14 +201,16 @@ export class PageTables implements TypeValidator {
         rc = this.types.get(l2, PGT_l2_page_table, true);
         if (rc !== 0) break;
         if (this.types.count[l2] !== 1) { this.types.put(l2); rc = EINVAL; break; }
+        this.adjustL3e(base + i * 8);
         continue;
       }
       if (!(e.lo & _PAGE_PRESENT)) continue;
       rc = this.getL3e(e.lo, e.hi);
       if (rc !== 0) break;
+      this.adjustL3e(base + i * 8);
     }
     if (rc !== 0) {
-      while (i-- > 0) { const o = readEntry(d, base + i * 8); this.putL3e(o.lo, o.hi, mfn); }
+      while (i-- > 0) { const o = readEntry(d, base + i * 8); this.putL3e(o.lo, o.hi, mfn); this.unadjustL3e(base + i * 8, o.lo, o.hi); }
     }
     return rc;
   }
@@ -262,6 +278,7 @@ export class PageTables implements TypeValidator {
     const o = readEntry(this.d, pa);
     if (lo & _PAGE_PRESENT) {
       if (pteFlags(lo, hi) & L3_DISALLOW_MASK) return EINVAL;
+      lo |= L3_ADJUST_FLAGS; // mod_l3_entry adjusts the new entry before comparing and storing
       if (!this.changed(o, lo, hi)) { this.store(pa, lo, hi, preserveAd); return 0; }
       const rc = this.getL3e(lo, hi);
       if (rc !== 0) return rc;

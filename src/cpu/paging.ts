@@ -76,8 +76,10 @@ export function walk(c: Cpu, lin: number, acc: number): number {
   const pdpteA = (c.cr3 & ~0x1f) + ((lin >>> 30) << 3);
   const pdpte = rd32(c, pdpteA), pdpteHi = rd32(c, pdpteA + 4);
   if (!(pdpte & PTE_P)) pfault(c, lin, acc, false, false, fetchBit);
-  // PDPTE bits 2:1 and 8:5 are reserved, and so is XD (SDM vol. 3 table 4-8).
-  if ((pdpte & 0x1e6) || (pdpteHi & PAE_HIGH_RSVD)) pfault(c, lin, acc, true, true, fetchBit);
+  // PDPTE bits 2:1 and 8:5 are reserved, and so is XD (SDM vol. 3 table 4-8). An embedder that
+  // runs the table as a long-mode L3 (a 64-bit hypervisor's 32-bit PAE guest) allows R/W, U/S,
+  // A and D there (SDM table 4-17); its own validation keeps them set.
+  if ((pdpte & (c.paeL3LongMode ? 0x180 : 0x1e6)) || (pdpteHi & PAE_HIGH_RSVD)) pfault(c, lin, acc, true, true, fetchBit);
   const pdeA = (pdpte & ~0xfff) + (((lin >>> 21) & 0x1ff) << 3);
   if (pdpteHi & 0xf) return walkBeyond(c, lin, acc, fetchBit);
   const pde = rd32(c, pdeA), pdeHi = rd32(c, pdeA + 4);

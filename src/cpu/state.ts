@@ -61,6 +61,9 @@ export class Cpu {
   windowStart = 0;
   windowPages: Int32Array | null = null;
   windowFlags: Uint8Array | null = null;
+  /** PAE: walk the four PDPTEs as long-mode L3 entries (R/W, U/S, A, D not reserved), as a
+   *  64-bit hypervisor runs a 32-bit PAE guest's L3. */
+  paeL3LongMode = false;
   /** Set by an embedder's hook to make the dispatch loop return. */
   stopped = false;
   /** Vector of a fault that had no interrupt hook to go to (then stopped is set). */

@@ -109,7 +109,7 @@ describe('pinning', () => {
     expect(f.mmu.types.count[l1]).toBe(0);
     expect(f.call(UPDATE_VA, [f.va(1), ...pte(l1, P | RW), 2])).toBe(0);
   });
-  it('PAE L3: slot 3 must be present and its L2 not shared; reserved bits refused', () => {
+  it('PAE L3: slot 3 must be present and its L2 not shared; RW allowed and USER|RW added as Xen x86-64 does, PS/PCD refused', () => {
     const f = fixture();
     const l2a = table(f, 1, {}), l2b = table(f, 2, {});
     expect(mmuext(f, [[PIN_L3, table(f, 3, { 0: pte(l2a, P) }), 0]]).rc).toBe(EINVAL);
@@ -118,8 +118,15 @@ describe('pinning', () => {
     // l2b is now the L2 with Xen's slots: no other L3 may use it, in slot 3 or elsewhere.
     expect(mmuext(f, [[PIN_L3, table(f, 5, { 3: pte(l2b, P) }), 0]]).rc).toBe(EINVAL);
     expect(mmuext(f, [[PIN_L3, table(f, 6, { 1: pte(l2b, P), 3: pte(table(f, 7, {}), P) }), 0]]).rc).toBe(EINVAL);
-    // RW in an L3 entry (a PDPTE) is refused, as is PS.
-    expect(mmuext(f, [[PIN_L3, table(f, 8, { 0: pte(table(f, 9, {}), P | RW), 3: pte(table(f, 10, {}), P) }), 0]]).rc).toBe(EINVAL);
+    // l3_disallow_mask for a 32-bit domain (0xFFFFF198): RW is allowed (GRUB sets it), and
+    // adjust_guest_l3e then adds USER|RW to every present entry; PS (0x80) and PCD (0x10) are not.
+    const l3rw = table(f, 8, { 0: pte(table(f, 9, {}), P | RW), 3: pte(table(f, 10, {}), P) });
+    expect(mmuext(f, [[PIN_L3, l3rw, 0]]).rc).toBe(0);
+    const v = f.d.cpu.view;
+    expect(v.getUint32(l3rw * 4096, true) & 0xfff).toBe(P | RW | US);
+    expect(v.getUint32(l3rw * 4096 + 24, true) & 0xfff).toBe(P | RW | US);
+    expect(mmuext(f, [[PIN_L3, table(f, 11, { 0: pte(table(f, 12, {}), P | PS), 3: pte(table(f, 13, {}), P) }), 0]]).rc).toBe(EINVAL);
+    expect(mmuext(f, [[PIN_L3, table(f, 14, { 0: pte(table(f, 15, {}), P | 0x10), 3: pte(table(f, 16, {}), P) }), 0]]).rc).toBe(EINVAL);
   });
 });
 
