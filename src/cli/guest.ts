@@ -8,6 +8,8 @@ import { FEATURES_SUBMAP0 } from '../../runtime/hypercalls/xen_version.ts';
 import { bootImageFrom } from '../../runtime/boot-image.ts';
 import { defaultPlugins } from '../../runtime/plugins.ts';
 import { consoleRing } from '../../runtime/events/console-ring.ts';
+import { blkifPlugin } from '../../runtime/blkif/index.ts';
+import { xenstore } from '../../runtime/xenstore/index.ts';
 import { EXIT_CODES, type RunEnd } from '../../runtime/run.ts';
 import type { JitOptions } from '../../jit/jit.ts';
 
@@ -85,11 +87,9 @@ export function decodeConsoleInput(s: string): string {
   });
 }
 
-/** Plugins for the options that need them (disks, extra xenstore entries). */
+/** Plugins for the options that need them (disks). */
 function optionPlugins(o: GuestOptions): Plugin[] {
-  if (o.disks?.length) throw new GuestError('--disk: the block back end is not available yet');
-  if (o.xenstore && Object.keys(o.xenstore).length) throw new GuestError('--xenstore: xenstore is not available yet');
-  return [];
+  return o.disks?.length ? [blkifPlugin({ disks: o.disks })] : [];
 }
 
 /** Check the image and the options, build the domain; nothing has run yet. */
@@ -109,7 +109,7 @@ export function prepareGuest(bytes: Uint8Array, o: GuestOptions, name = 'kernel'
     m = new Machine({
       memoryMiB, pae: true, p2m: o.p2m ?? 'shuffle', seed: 1,
       jit: { singleStep: !!o.singleStep, instrument: !!o.instrument, ...o.jit },
-      plugins: [...defaultPlugins({ clock }), ...optionPlugins(o), ...(o.plugins ?? [])],
+      plugins: [...defaultPlugins({ clock, xenstore: { entries: o.xenstore } }), ...optionPlugins(o), ...(o.plugins ?? [])],
     });
   } catch (e) { throw new GuestError((e as Error).message); }
   let output = '';
@@ -130,4 +130,13 @@ export function runGuest(bytes: Uint8Array, o: GuestOptions, limits: GuestLimits
   const end = m.run({ maxInstructions: limits.maxInstructions, timeoutSeconds: limits.timeoutSeconds, slice: 100_000, onSlice: limits.onSlice });
   const seconds = (performance.now() - t0) / 1000;
   return { end, exitCode: EXIT_CODES[end], output: output(), instructions: m.domain.cpu.icount, seconds, machine: m };
+}
+
+/** The toolstack's shutdown request (`xl shutdown`): write control/shutdown = poweroff; a
+ *  guest that watches it powers off. */
+export function requestShutdown(m: Machine, reason: 'poweroff' | 'reboot' = 'poweroff'): boolean {
+  const xs = xenstore(m.domain);
+  if (!xs) return false;
+  xs.write(`${xs.domainPath}/control/shutdown`, reason);
+  return true;
 }

@@ -63,7 +63,7 @@ program.command('run <kernel>')
   .option('--disk <file[,ro]>', 'a disk image for the block back end (repeat for more disks: xvda, xvdb, ...)', collect, [])
   .option('--console-input <text>', 'type this on the console (escapes: \\n \\r \\t \\xHH)')
   .option('--xenstore <path=value>', 'add a xenstore entry (relative paths are under the domain\'s path); repeatable', collect, [])
-  .action((file: string, o: RunCliOptions) => { process.exitCode = runCommand(file, o); });
+  .action(async (file: string, o: RunCliOptions) => { process.exitCode = await runCommand(file, o); });
 
 program.command('profile <kernel>')
   .description('run a PV kernel with per-block counters and host-time sampling: hot blocks and functions with symbols and disassembly, host time by category, translator counters, hypercalls')

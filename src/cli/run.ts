@@ -5,8 +5,8 @@ import { Machine } from '../../runtime/machine.ts';
 import { loadKernelImage } from '../elf/image.ts';
 import { describeImage } from '../elf/describe.ts';
 import { bootImageFrom } from '../../runtime/boot-image.ts';
-import { GuestError, prepareGuest, readImage, parseDisk, parseXenstoreEntries, decodeConsoleInput, type GuestOptions } from './guest.ts';
-import { EXIT_CODES } from '../../runtime/run.ts';
+import { GuestError, prepareGuest, requestShutdown, readImage, parseDisk, parseXenstoreEntries, decodeConsoleInput, type GuestOptions } from './guest.ts';
+import { EXIT_CODES, type RunEnd } from '../../runtime/run.ts';
 import { getFlags } from '../cpu/flags.ts';
 import { REG32_NAMES, SREG_NAMES } from '../cpu/regs.ts';
 import { formatStats } from './stats.ts';
@@ -32,7 +32,7 @@ export function guestOptionsFrom(o: { memory: string; cmdline: string; module?: 
   };
 }
 
-export function runCommand(file: string, o: RunCliOptions): number {
+export async function runCommand(file: string, o: RunCliOptions): Promise<number> {
   let m: Machine;
   try {
     const bytes = readImage(file);
@@ -46,8 +46,22 @@ export function runCommand(file: string, o: RunCliOptions): number {
   const recent: string[] = [];
   const traceCalls = o.trace.includes('hypercalls');
   m.hypercalls.trace = (line) => { recent.push(line); if (recent.length > 16) recent.shift(); if (traceCalls) process.stderr.write(`[hypercall] ${line}\n`); };
+  // SIGINT asks the guest to power off through xenstore, as `xl shutdown` does; a second one
+  // stops the emulator.
+  let interrupts = 0;
+  const onSigint = (): void => { interrupts++; };
+  process.on('SIGINT', onSigint);
+  let asked = 0;
+  const onSlice = (): void => {
+    if (interrupts > asked) {
+      asked = interrupts;
+      if (asked === 1) { process.stderr.write('\n[xenjit: SIGINT: writing control/shutdown = poweroff; again to stop]\n'); requestShutdown(m); }
+      else m.domain.crash('stopped by a second SIGINT');
+    }
+  };
   const t0 = performance.now();
-  const end = m.run({ maxInstructions: Number(o.maxInstructions), timeoutSeconds: Number(o.timeout), slice: 100_000 });
+  const end = await runInChunks(m, Number(o.maxInstructions), Number(o.timeout), onSlice);
+  process.off('SIGINT', onSigint);
   const secs = (performance.now() - t0) / 1000;
   const d = m.domain, c = d.cpu;
   const code = EXIT_CODES[end];
@@ -58,6 +72,22 @@ export function runCommand(file: string, o: RunCliOptions): number {
   }
   if (o.stats) process.stderr.write(formatStats(d.jit.stats) + '\n');
   return code;
+}
+
+/** Instructions per run before the event loop gets a turn (signals are delivered there). */
+const CHUNK = 20_000_000;
+
+/** Run the guest in chunks of CHUNK instructions, letting Node's event loop run in between so
+ *  that SIGINT reaches its handler; the chunk boundaries depend only on the instruction count,
+ *  so a virtual-clock run stays reproducible. */
+async function runInChunks(m: Machine, maxInstructions: number, timeoutSeconds: number, onSlice: () => void): Promise<RunEnd> {
+  const c = m.domain.cpu, start = c.icount, deadline = performance.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const left = maxInstructions - (c.icount - start);
+    const end = m.run({ maxInstructions: Math.min(left, CHUNK), timeoutSeconds: Math.max(0, (deadline - performance.now()) / 1000), slice: 100_000, onSlice });
+    if (end !== 'instruction-limit' || c.icount - start >= maxInstructions) return end;
+    await new Promise((r) => setImmediate(r));
+  }
 }
 
 export function dumpRegisters(m: Machine): string {
