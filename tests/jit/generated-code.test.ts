@@ -251,7 +251,7 @@ describe('generated block code (acorn)', () => {
         const inv = m.domain.jit.invalidatePage.bind(m.domain.jit);
         m.domain.jit.invalidatePage = (pp, cause) => { for (const b of m.domain.jit.blocks) if ((b.phys >>> 12) === pp) seen.push(b); inv(pp, cause); };
         // Enough for every kernel but the hypercall fuzzer to finish, and for it to reach its loop.
-        m.run({ maxInstructions: 3e6, timeoutSeconds: 60, slice: 100_000 });
+        m.run({ maxInstructions: 1.5e6, timeoutSeconds: 60, slice: 100_000 });
         const r = checkAll([...m.domain.jit.blocks, ...seen].map((b) => b.source));
         expect(r.bad, f).toEqual([]);
         expect(r.checked, f).toBeGreaterThan(10);
