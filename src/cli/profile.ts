@@ -1,8 +1,8 @@
 // `xenjit profile <kernel>`: run a PV kernel with per-block execution counters and report where
 // the guest spent its instructions (hot blocks with symbols and disassembly, the same by guest
 // function), where the host spent its time (sampled: translated code, CPU core, runtime,
-// dispatch, compilation), what the translator did (its counters), the hypercalls by name and
-// the exceptions and events delivered. Optionally writes JSON, a V8 .cpuprofile whose blocks
+// dispatch, compilation), what the translator did (its counters), the hypercalls by name,
+// the guest's exceptions and the event upcalls. Optionally writes JSON, a V8 .cpuprofile whose blocks
 // map to guest instructions, and a self-contained HTML report.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Machine } from '../../runtime/machine.ts';
@@ -172,7 +172,7 @@ export function formatProfile(p: Profile, top: number): string {
   for (const h of p.hypercalls) out.push(`  ${String(h.count).padStart(9)}  ${h.ms.toFixed(2).padStart(9)} ms  ${h.name}`);
   const ev = p.guestEvents;
   const list = (r: Record<string, number>): string => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-  out.push('', `delivered to the guest: exceptions ${list(ev.exceptions)}; software interrupts ${list(ev.softInterrupts)}; event upcalls ${ev.eventUpcalls}`);
+  out.push('', `guest exceptions (bounced to the guest or emulated): ${list(ev.exceptions)}; software interrupts: ${list(ev.softInterrupts)}; event upcalls delivered: ${ev.eventUpcalls}`);
   const s = p.jit as unknown as Parameters<typeof formatStats>[0];
   out.push('', 'translator', ...formatStats(s).split('\n').map((l) => '  ' + l));
   out.push(`  code cache now ${p.cache.blocks} blocks (${(p.cache.sourceChars / 1024).toFixed(1)} KiB of source), peak ${s.peakBlocks}, evicted ${s.blocksEvicted}, alias replacements ${s.aliasReplacements}`);

@@ -1,7 +1,8 @@
-// Counting what the hypervisor delivered to the guest during a profile: exceptions and software
-// interrupts by vector (everything the CPU hands to the runtime except the hypercall gate,
-// which the hypercall table counts by name), and event-channel upcalls. The counters wrap the
-// hooks the machine installed, from outside, so an ordinary run carries no counting.
+// Counting guest events during a profile: exceptions and software interrupts by vector
+// (everything the CPU hands to the runtime except the hypercall gate, which the hypercall
+// table counts by name; the runtime bounces them to the guest or emulates them, e.g.
+// privileged operations), and the event-channel upcalls delivered to the guest. The counters
+// wrap the hooks the machine installed, from outside, so an ordinary run carries no counting.
 import type { Machine } from '../../runtime/machine.ts';
 import { VECTOR_NAMES } from '../cpu/fault.ts';
 import { HYPERCALL_VECTOR } from '../../runtime/traps.ts';

@@ -86,7 +86,7 @@ function counters(p: Profile): string {
   const ev = p.guestEvents;
   return `<h2>Translator</h2><table>${rows.join('')}</table>
 <h2>Hypercalls</h2><table><thead><tr><th>name</th><th>count</th><th>time</th></tr></thead>${hc}</table>
-<h2>Delivered to the guest</h2><p>exceptions: ${esc(flat(ev.exceptions))}; software interrupts: ${esc(flat(ev.softInterrupts))}; event upcalls: ${ev.eventUpcalls}</p>`;
+<h2>Guest exceptions and events</h2><p>exceptions (bounced to the guest or emulated): ${esc(flat(ev.exceptions))}; software interrupts: ${esc(flat(ev.softInterrupts))}; event upcalls delivered: ${ev.eventUpcalls}</p>`;
 }
 
 /** The flame graph drawn by the page's script from the data block (click a frame to zoom). */

@@ -67,6 +67,19 @@ describe('xenjit profile', () => {
     expect(text).toContain('_start.mark');
   });
 
+  it('counts the guest\'s exceptions and software interrupts (traps.elf raises them on purpose)', () => {
+    const q = profileKernel(join(dirname(demo), 'traps.elf'), { ...OPTS, sample: false }) as Profile;
+    expect(q.end).toMatch(/^poweroff/);
+    const ev = q.guestEvents;
+    // traps.asm: div by zero at ring 1 (twice: events unmasked and masked) and ring 3; ud2 at ring 1
+    // (twice) and ring 3; int 0x90 at ring 1 and 3; int 0x80 at ring 3.
+    expect([ev.exceptions['#DE'], ev.exceptions['#UD']]).toEqual([3, 3]);
+    expect(ev.softInterrupts).toEqual({ 'int 0x90': 2, 'int 0x80': 1 });
+    // At least hlt at ring 1, cli and int 0x82 at ring 3; at least the unmapped read.
+    expect(ev.exceptions['#GP']).toBeGreaterThanOrEqual(3);
+    expect(ev.exceptions['#PF']).toBeGreaterThanOrEqual(1);
+  });
+
   it('runs without sampling, and refuses a .cpuprofile without it', () => {
     const q = profileKernel(demo, { ...OPTS, sample: false }) as Profile;
     expect(q.host).toBeNull();
