@@ -28,9 +28,10 @@ describe('blkif durability', () => {
     const fd = openSync(img, 'w');
     ftruncateSync(fd, 64 << 20);
     closeSync(fd);
+    // The real command line, as a user runs it: `xenjit run blk.elf --disk IMG`.
     const child = spawn(process.execPath, [
-      '--import', 'tsx', join(here, '..', 'support', 'run-with-disk.ts'),
-      join(here, '..', 'guests', 'pv', 'blk.elf'), '--cmdline', 'forever', '--disk', img,
+      join(here, '..', '..', 'src', 'cli', 'xenjit.js'), 'run', join(here, '..', 'guests', 'pv', 'blk.elf'),
+      '--cmdline', 'forever', '--disk', img, '--memory', '16', '--clock', 'virtual',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     const flushed = await new Promise<number>((resolve, reject) => {
