@@ -19,7 +19,7 @@ export const BENCHMARKS: BenchDef[] = [
   { name: 'memops', kind: 'compute', counts: [20, 100], what: 'memcpy/memset at 16 B..64 KiB' },
   { name: 'recursion', kind: 'compute', counts: [24, 120], what: 'recursive fib + tak' },
   { name: 'fnptr', kind: 'compute', counts: [700, 3500], what: 'interpreter dispatching through function pointers' },
-  { name: 'cold', kind: 'cold', counts: [2000, 16000], what: 'n distinct small functions, each run once' },
+  { name: 'cold', kind: 'cold', counts: [1500, 10000], what: 'n distinct small functions, each run once' },
   { name: 'syscall', kind: 'kernel', counts: [2000, 10000], what: 'int 0x80 from ring 3, iret hypercall back' },
   { name: 'pagefault', kind: 'kernel', counts: [2000, 10000], what: 'unmap, store, #PF bounce, map, iret' },
   { name: 'hypercall', kind: 'kernel', counts: [2000, 10000], what: '2 xen_version + 1 update_va_mapping' },
@@ -30,7 +30,7 @@ export const ENGINES: Engine[] = ['native', 'qemu', 'v86', 'xenjit'];
 /** Timed runs of compute benchmarks use the counts times this factor, so that fast engines run
  *  long enough for their start-up noise not to swamp the difference; every engine also runs the
  *  unscaled counts once, where the checksums must agree across all engines. */
-export const SCALE: Record<Engine, number> = { native: 50, qemu: 10, v86: 1, xenjit: 1 };
+export const SCALE: Record<Engine, number> = { native: 20, qemu: 10, v86: 5, xenjit: 1 };
 export const countsFor = (b: BenchDef, e: Engine): [number, number] =>
   b.kind === 'compute' ? [b.counts[0] * SCALE[e], b.counts[1] * SCALE[e]] : b.counts;
 export const enginesOf = (b: BenchDef): Engine[] => (b.kind === 'kernel' ? ['xenjit'] : ENGINES);

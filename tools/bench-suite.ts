@@ -18,7 +18,7 @@ const TIME = '/usr/bin/time';
 
 interface Options { rounds: number; only?: string[]; engines: Engine[]; maxBlocks?: number; nativeReps: number }
 function parseArgs(argv: string[]): Options {
-  const o: Options = { rounds: 3, engines: [...ENGINES], nativeReps: 5 };
+  const o: Options = { rounds: 3, engines: [...ENGINES], nativeReps: 3 };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k], v = (): string => { const x = argv[++k]; if (x === undefined) throw new Error(`${a} needs a value`); return x; };
     if (a === '--quick') { o.rounds = 1; o.nativeReps = 3; }
@@ -253,20 +253,21 @@ function report(res: Measured[], o: Options): number {
   }
 
   const compute = res.filter((m) => m.def.kind === 'compute');
-  const head = ['benchmark', 'n1/n2 (x native, qemu)', ...engines.map((e) => `${e} it/s`), 'xenjit/native', 'qemu/native', 'v86/native', 'xenjit vs qemu', 'xenjit vs v86'];
+  const head = ['benchmark', 'n1/n2', ...engines.map((e) => `${e} it/s`), 'xenjit/native', 'qemu/native', 'v86/native', 'xenjit vs qemu', 'xenjit vs v86'];
   const slow = (m: Measured, e: Engine): number | undefined => { const n = rate(m, 'native'), x = rate(m, e); return n && x ? n / x : undefined; };
   const vs = (m: Measured, e: Engine): number | undefined => { const p = rate(m, e), x = rate(m, 'xenjit'); return p && x ? x / p : undefined; };
   const rows = compute.map((m) => [
-    m.def.name, `${m.def.counts[0]}/${m.def.counts[1]}` + (m.def.kind === 'compute' ? ` (x${SCALE.native}, x${SCALE.qemu})` : ''),
+    m.def.name, `${m.def.counts[0]}/${m.def.counts[1]}`,
     ...engines.map((e) => { const c = m.cells.get(e); return !c ? 'n/a' : c.missing ? 'missing' : c.errors.length ? 'FAILED' : fmtRate(rate(m, e)); }),
     fmtX(slow(m, 'xenjit')), fmtX(slow(m, 'qemu')), fmtX(slow(m, 'v86')), fmtX(vs(m, 'qemu')), fmtX(vs(m, 'v86')),
   ]);
   const gm = (f: (m: Measured) => number | undefined): string => {
-    const xs = compute.map(f);
-    return xs.some((x) => x === undefined) ? '-' : fmtX(geomean(xs as number[]));
+    const xs = compute.map(f).filter((x): x is number => x !== undefined);
+    return !xs.length ? '-' : fmtX(geomean(xs)) + (xs.length < compute.length ? ` (${xs.length} of ${compute.length})` : '');
   };
   rows.push(['geomean (compute)', '', ...engines.map(() => ''), gm((m) => slow(m, 'xenjit')), gm((m) => slow(m, 'qemu')), gm((m) => slow(m, 'v86')), gm((m) => vs(m, 'qemu')), gm((m) => vs(m, 'v86'))]);
   console.log('\nthroughput (slowdown = native rate / engine rate; "xenjit vs X" = xenjit rate / X rate, above 1 is faster)');
+  console.log(`timed counts are n1/n2 times ${ENGINES.map((e) => `${SCALE[e]} (${e})`).join(', ')}; checksums compared at n1/n2 on every engine`);
   console.log(table(head, rows));
   const behindV86 = compute.filter((m) => { const r = vs(m, 'v86'); return r !== undefined && r < 1; }).map((m) => m.def.name);
   if (rate(compute[0] ?? res[0], 'v86') !== undefined) console.log(`compute benchmarks where xenjit is slower than v86: ${behindV86.join(', ') || 'none'}`);
