@@ -8,7 +8,7 @@ import { FEATURES_SUBMAP0 } from '../../runtime/hypercalls/xen_version.ts';
 import { bootImageFrom } from '../../runtime/boot-image.ts';
 import { defaultPlugins } from '../../runtime/plugins.ts';
 import { consoleRing } from '../../runtime/events/console-ring.ts';
-import { blkifPlugin } from '../../runtime/blkif/index.ts';
+import { blkifPlugin, blkif } from '../../runtime/blkif/index.ts';
 import { xenstore } from '../../runtime/xenstore/index.ts';
 import { EXIT_CODES, type RunEnd } from '../../runtime/run.ts';
 import type { JitOptions } from '../../jit/jit.ts';
@@ -129,6 +129,7 @@ export function runGuest(bytes: Uint8Array, o: GuestOptions, limits: GuestLimits
   const t0 = performance.now();
   const end = m.run({ maxInstructions: limits.maxInstructions, timeoutSeconds: limits.timeoutSeconds, slice: 100_000, onSlice: limits.onSlice });
   const seconds = (performance.now() - t0) / 1000;
+  blkif(m.domain)?.close(); // every acknowledged write is already on the file (writeSync, fsync on flush)
   return { end, exitCode: EXIT_CODES[end], output: output(), instructions: m.domain.cpu.icount, seconds, machine: m };
 }
 

@@ -9,7 +9,9 @@ import { EXIT_CODES, type RunEnd } from '../../runtime/run.ts';
 /** Something a console output must (patterns) or must not (forbid) contain. */
 export type Pattern = { kind: 'text'; text: string } | { kind: 'regex'; source: string; flags: string };
 
-export interface DiskEntry { path: string; readOnly: boolean }
+/** A disk: an image file, or a scratch image made fresh for each run (`scratch` MiB, every
+ *  byte `fill`) and deleted after, for guests that write. */
+export interface DiskEntry { path: string; readOnly: boolean; scratch?: { sizeMiB: number; fill: number } }
 
 /** One case with every default applied and every path absolute. */
 export interface RegressCase {
@@ -115,7 +117,7 @@ class Checker {
     return out;
   }
   disks(v: Json, at: string, base: string): DiskEntry[] | undefined {
-    if (!Array.isArray(v)) return this.fail(at, `must be a list of "file[,ro]" strings or {"path": ..., "readOnly": ...} objects, not ${show(v)}`);
+    if (!Array.isArray(v)) return this.fail(at, `must be a list of "file[,ro]" strings, {"path": ..., "readOnly": ...} or {"scratch": MiB, "fill": byte, "readOnly": ...} objects, not ${show(v)}`);
     const out: DiskEntry[] = [];
     v.forEach((d, k) => {
       const dat = `${at}[${k}]`;
@@ -123,6 +125,13 @@ class Checker {
         const m = /^(.*?)(?:,(ro|rw))?$/.exec(d)!;
         if (!m[1]) { this.fail(dat, `needs a file name: ${show(d)}`); return; }
         out.push({ path: resolve(base, m[1]), readOnly: m[2] === 'ro' });
+      } else if (isObject(d) && d.scratch !== undefined) {
+        this.unknown(d, ['scratch', 'fill', 'readOnly'], dat);
+        const size = d.scratch, fill = d.fill === undefined ? 0 : d.fill;
+        if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 4096) { this.fail(`${dat}.scratch`, `must be a size in MiB from 1 to 4096, not ${show(size)}`); return; }
+        if (typeof fill !== 'number' || !Number.isInteger(fill) || fill < 0 || fill > 255) { this.fail(`${dat}.fill`, `must be a byte value 0..255, not ${show(fill)}`); return; }
+        const readOnly = d.readOnly === undefined ? false : this.bool(d.readOnly, `${dat}.readOnly`);
+        if (readOnly !== undefined) out.push({ path: '', readOnly, scratch: { sizeMiB: size, fill } });
       } else if (isObject(d)) {
         this.unknown(d, ['path', 'readOnly'], dat);
         const path = this.path(d.path, `${dat}.path`, base);

@@ -51,6 +51,9 @@ describe('regress manifest', () => {
     expect(one({ forbid: 'FAIL' })[0]).toMatch(/^cases\[0\] \(k\)\.forbid: must be a list/);
     expect(one({ disks: [',ro'] })).toEqual(['cases[0] (k).disks[0]: needs a file name: ",ro"']);
     expect(one({ disks: [{ path: 'x', readonly: true }] })[0]).toMatch(/disks\[0\]\.readonly: unknown field/);
+    expect(one({ disks: [{ scratch: 0 }] })).toEqual(['cases[0] (k).disks[0].scratch: must be a size in MiB from 1 to 4096, not 0']);
+    expect(one({ disks: [{ scratch: 1, fill: 256 }] })).toEqual(['cases[0] (k).disks[0].fill: must be a byte value 0..255, not 256']);
+    expect(one({ disks: [{ scratch: 1, path: 'x' }] })[0]).toMatch(/disks\[0\]\.path: unknown field/);
     expect(one({ xenstore: { a: 1 } })).toEqual(['cases[0] (k).xenstore["a"]: must be a string, not 1']);
     expect(one({ consoleInput: 7 })).toEqual(['cases[0] (k).consoleInput: must be a string, not 7']);
     expect(one({ singleStep: 'yes' })).toEqual(['cases[0] (k).singleStep: must be true or false, not "yes"']);
