@@ -2,6 +2,7 @@
 // Single-step mode runs the same rows through their semantic functions, and the oracle suite
 // runs both, which is the differential test of each emitter against its semantics.
 import type { Insn } from '../src/decode/decoder.ts';
+import { opSize } from '../src/decode/decoder.ts';
 
 /** What the emitter knows about the surrounding block. */
 export interface EmitContext {
@@ -36,6 +37,117 @@ function eRead(i: Insn): string | null {
   return e ? `H.rd32(c, ${i.eaSeg}, ${e})` : null;
 }
 
+/** Byte register n (AL CL DL BL AH CH DH BH) as a 0..255 expression, and its assignment. */
+const byteReg = (n: number): string => (n < 4 ? `(r[${n}] & 0xff)` : `((r[${n - 4}] >> 8) & 0xff)`);
+const setByteReg = (n: number, v: string): string =>
+  n < 4 ? `r[${n}] = (r[${n}] & ~0xff) | ((${v}) & 0xff);` : `r[${n - 4}] = (r[${n - 4}] & ~0xff00) | (((${v}) & 0xff) << 8);`;
+
+/** E operand of `sz` bytes (1, 2, 4) as a zero-extended value, or null. */
+function eReadSized(i: Insn, sz: number): string | null {
+  if (i.mod === 3) return sz === 1 ? byteReg(i.rm) : sz === 2 ? `(r[${i.rm}] & 0xffff)` : reg32(i.rm);
+  const e = eaExpr(i);
+  if (!e) return null;
+  return sz === 1 ? `H.rd8(c, ${i.eaSeg}, ${e})` : sz === 2 ? `H.rd16(c, ${i.eaSeg}, ${e})` : `H.rd32(c, ${i.eaSeg}, ${e})`;
+}
+
+/** 8-bit ALU operations whose destination is a register or that write nothing (CMP, TEST).
+ *  Flags are recorded as the semantic functions record them (operands 0..255, masked result). */
+function alu8(i: Insn, ctx: EmitContext): string | null {
+  const ops = i.row.operands, name = i.row.sem;
+  if (ops.length !== 2) return null;
+  const wb = name !== 'cmp' && name !== 'test';
+  let dst: string, set: ((v: string) => string) | null = null;
+  const k0 = ops[0].kind, k1 = ops[1].kind;
+  if (k0 === 'E' && ops[0].size === 'b') {
+    if (i.mod === 3) { dst = byteReg(i.rm); const rm = i.rm; set = (v) => setByteReg(rm, v); }
+    else if (wb) return null;
+    else { const e = eReadSized(i, 1); if (!e) return null; dst = e; }
+  } else if (k0 === 'G' && ops[0].size === 'b') { dst = byteReg(i.reg); const g = i.reg; set = (v) => setByteReg(g, v); }
+  else if (k0 === 'fixed' && ops[0].fixed === 'AL') { dst = byteReg(0); set = (v) => setByteReg(0, v); }
+  else return null;
+  let src: string;
+  if (k1 === 'G' && ops[1].size === 'b') src = byteReg(i.reg);
+  else if (k1 === 'I' && (ops[1].size === 'b' || ops[1].size === 'bs')) src = String(i.imm & 0xff);
+  else if (k1 === 'E' && ops[1].size === 'b') { const e = eReadSized(i, 1); if (!e) return null; src = e; }
+  else return null;
+  const keep = (ctx.flagsLive & 0x8d5) !== 0;
+  const sym = name in LAZY ? LAZY[name][1] : LOGIC[name];
+  if (!sym) return null;
+  // With dead flags a CMP/TEST still performs its memory load (it may fault or set an accessed bit).
+  if (!keep) return wb ? set!(`${dst} ${sym} ${src}`) : [dst, src].filter((x) => x.startsWith('H.')).map((x) => `${x};`).join(' ');
+  if (name in LAZY) {
+    const op = LAZY[name][0];
+    ctx.nextPrevFlags = op === 3 ? { kind: 'sub', size: 1 } : null;
+    return `{ const a = ${dst}, b = ${src}; const t = (a ${sym} b) & 0xff; c.lop = ${op}; c.la = a; c.lb = b; c.lres = t; c.lsz = 1; c.lmask = 0x8d5;${wb ? ` ${set!('t')}` : ''} }`;
+  }
+  ctx.nextPrevFlags = { kind: 'logic', size: 1 };
+  return `{ const t = (${dst} ${sym} ${src}) & 0xff; c.lop = 5; c.lres = t; c.lsz = 1; c.lmask = 0x8d5;${wb ? ` ${set!('t')}` : ''} }`;
+}
+
+/** Shifts and rotates of a 32-bit register whose flags are dead (they are never recorded);
+ *  RCL/RCR read CF and stay with their semantics. */
+function shift32(i: Insn, ctx: EmitContext): string | null {
+  if (ctx.flagsLive & 0x8d5) return null;
+  const ops = i.row.operands;
+  if (i.osz !== 4 || i.mod !== 3 || ops[0].kind !== 'E' || ops[0].size !== 'v') return null;
+  const op = i.reg, x = reg32(i.rm);
+  if (op === 2 || op === 3) return null;
+  let n: string;
+  if (ops[1].kind === 'I') n = String(i.imm & 31);
+  else if (ops[1].kind === 'fixed' && ops[1].fixed === '1') n = '1';
+  else if (ops[1].kind === 'fixed' && ops[1].fixed === 'CL') n = 'n';
+  else return null;
+  if (n === '0') return '';
+  const body = op === 0 ? `${x} = (${x} << ${n}) | (${x} >>> (32 - ${n}));`
+    : op === 1 ? `${x} = (${x} >>> ${n}) | (${x} << (32 - ${n}));`
+    : op === 5 ? `${x} = ${x} >>> ${n};`
+    : op === 7 ? `${x} = ${x} >> ${n};`
+    : `${x} = ${x} << ${n};`;
+  return n === 'n' ? `{ const n = r[1] & 31; if (n !== 0) ${body} }` : body;
+}
+
+/** IMUL Gv,Ev / Gv,Ev,Iz / Gv,Ev,Ibs with 32-bit operands and dead flags. */
+function imul32(i: Insn, ctx: EmitContext): string | null {
+  if (ctx.flagsLive & 0x8d5) return null;
+  const ops = i.row.operands;
+  if (i.osz !== 4 || ops[0].kind !== 'G') return null;
+  const src = eRead(i);
+  if (!src) return null;
+  // The low 32 bits of the product, exactly: each partial product stays below 2^53.
+  const mul = (a: string, b: string): string =>
+    `{ const a = ${a}, b = ${b}; r[${i.reg}] = (((a & 0xffff) * b) + ((((a >>> 16) * b) & 0xffff) << 16)) | 0; }`;
+  if (ops.length === 2 && ops[1].kind === 'E') return mul(`r[${i.reg}]`, src);
+  if (ops.length === 3 && ops[1].kind === 'E' && ops[2].kind === 'I') return mul(src, `${i.imm | 0}`);
+  return null;
+}
+
+/** MOVZX/MOVSX into a 32-bit register. */
+function movx(i: Insn, signed: boolean): string | null {
+  const ops = i.row.operands;
+  if (i.osz !== 4 || ops[0].kind !== 'G' || ops[1].kind !== 'E') return null;
+  const sz = opSize(ops[1].size, i.osz);
+  if (sz !== 1 && sz !== 2) return null;
+  const v = eReadSized(i, sz);
+  if (!v) return null;
+  const sh = sz === 1 ? 24 : 16;
+  return signed ? `r[${i.reg}] = (${v} << ${sh}) >> ${sh};` : `r[${i.reg}] = ${v};`;
+}
+
+/** MOV of bytes: Eb,Ib  Gb,Eb  Eb,Gb  Zb,Ib. */
+function mov8(i: Insn): string | null {
+  const ops = i.row.operands, k0 = ops[0].kind, k1 = ops[1].kind;
+  if (ops[0].size !== 'b' || ops[1].size !== 'b') return null;
+  if (k0 === 'Z' && k1 === 'I') return setByteReg(i.zreg, String(i.imm & 0xff));
+  if (k0 === 'G' && k1 === 'E') { const v = eReadSized(i, 1); return v ? setByteReg(i.reg, v) : null; }
+  if (k0 === 'E' && (k1 === 'G' || k1 === 'I')) {
+    const v = k1 === 'G' ? byteReg(i.reg) : String(i.imm & 0xff);
+    if (i.mod === 3) return setByteReg(i.rm, v);
+    const e = eaExpr(i);
+    return e ? `H.wr8(c, ${i.eaSeg}, ${e}, ${v});` : null;
+  }
+  return null;
+}
+
 const LAZY: Record<string, [number, string]> = {
   add: [1, '+'], sub: [3, '-'], cmp: [3, '-'],
 };
@@ -43,9 +155,10 @@ const LOGIC: Record<string, string> = { and: '&', or: '|', xor: '^', test: '&' }
 
 /** ALU op on 32-bit operands where the destination is a register. */
 function alu(i: Insn, ctx: EmitContext): string | null {
-  if (i.osz !== 4) return null;
   const ops = i.row.operands;
-  if (ops[0].size === 'b' || (ops[1] && ops[1].size === 'b')) return null;
+  if (ops[0].size === 'b' || (ops[0].kind === 'fixed' && ops[0].fixed === 'AL')) return alu8(i, ctx);
+  if (i.osz !== 4) return null;
+  if (ops[1] && ops[1].size === 'b') return null;
   let dst: string, src: string;
   const k0 = ops[0].kind, k1 = ops[1].kind;
   if (k0 === 'E' && i.mod === 3) dst = reg32(i.rm);
@@ -79,8 +192,9 @@ function alu(i: Insn, ctx: EmitContext): string | null {
 export const INLINE: Record<string, Emitter> = {
   add: alu, sub: alu, cmp: alu, and: alu, or: alu, xor: alu, test: alu,
   mov(i) {
-    if (i.osz !== 4) return null;
     const ops = i.row.operands;
+    if (ops[0].size === 'b' && ops[1].size === 'b') return mov8(i);
+    if (i.osz !== 4) return null;
     if (ops[0].size === 'b' || ops[1].size === 'b' || ops[0].kind === 'S' || ops[1].kind === 'S' || ops[0].kind === 'O' || ops[1].kind === 'O') return null;
     const k0 = ops[0].kind, k1 = ops[1].kind;
     if (k0 === 'Z' && k1 === 'I') return `r[${i.zreg}] = ${hex(i.imm)}|0;`;
@@ -108,6 +222,11 @@ export const INLINE: Record<string, Emitter> = {
     const cond = fusedCondition(i.row.cc, ctx.prevFlags) ?? `H.cc(c, ${i.row.cc})`;
     return `c.eip = ${cond} ? H.jt(c, ${hex(target)}|0) : ${hex(next)}|0;`;
   },
+  movzx(i) { return movx(i, false); },
+  movsx(i) { return movx(i, true); },
+  shift: shift32,
+  imul: imul32,
+  imul2: imul32,
   inc(i, ctx) { return incdec(i, ctx, 1); },
   dec(i, ctx) { return incdec(i, ctx, -1); },
   jmp(i) {
@@ -120,10 +239,24 @@ export const INLINE: Record<string, Emitter> = {
 /** Compare+branch fusion: the condition straight from the operands the previous instruction
  *  recorded (SUB/CMP: la, lb; logic ops: lres), for the conditions with a one-line form. */
 function fusedCondition(cc: number, prev: EmitContext['prevFlags']): string | null {
-  if (!prev || prev.size !== 4) return null;
+  if (!prev || (prev.size !== 4 && prev.size !== 1)) return null;
   const neg = (cc & 1) !== 0;
   let e: string | null = null;
-  if (prev.kind === 'sub') {
+  if (prev.size === 1) {
+    // Byte operands are recorded as 0..255 and the result masked: unsigned forms only.
+    if (prev.kind === 'sub') {
+      switch (cc >> 1) {
+        case 1: e = 'c.la < c.lb'; break;
+        case 2: e = 'c.lres === 0'; break;
+        case 3: e = 'c.la <= c.lb'; break;
+      }
+    } else {
+      switch (cc >> 1) {
+        case 0: case 1: e = 'false'; break;
+        case 2: case 3: e = 'c.lres === 0'; break;
+      }
+    }
+  } else if (prev.kind === 'sub') {
     switch (cc >> 1) {
       case 1: e = '(c.la >>> 0) < (c.lb >>> 0)'; break;
       case 2: e = 'c.lres === 0'; break;

@@ -14,8 +14,11 @@ const nasm = spawnSync('sh', ['-c', 'command -v nasm'], { stdio: 'ignore' }).sta
 const missing = [gccM32 ? '' : 'gcc-multilib', nasm ? '' : 'nasm'].filter(Boolean);
 if (missing.length) console.warn(`tests/bench/checksums: skipped, needs ${missing.join(' and ')} (apt-get install -y ${missing.join(' ')})`);
 
-// name, iteration count: integer/branchy, string instructions, calls, and cold code.
-const CASES: [string, number][] = [['statemach', 3], ['memops', 2], ['recursion', 2], ['fnptr', 40], ['cold', 300]];
+// name, iteration count: branchy code, byte loads and stores, shifts and multiplies, string
+// instructions, calls, indirect calls, and cold code.
+const CASES: [string, number][] = [
+  ['statemach', 3], ['sieve', 1], ['crc', 2], ['hash', 3], ['memops', 2], ['recursion', 2], ['fnptr', 40], ['cold', 300],
+];
 
 describe.skipIf(missing.length > 0)('benchmark checksums: xenjit vs the real CPU', () => {
   let dir = '';
