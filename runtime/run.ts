@@ -19,9 +19,10 @@ export interface RunLimits {
 }
 
 export interface Idler {
-  /** The vCPU is blocked: advance or wait for time until an event is pending. Returns false if
-   *  nothing can ever wake it (no timer armed, no event source). */
-  idle(deadline: number): boolean;
+  /** The vCPU is blocked: advance or wait for time until an event is pending. Returns true when
+   *  it woke, false if nothing can ever wake it (no timer armed, no event source), 'timeout'
+   *  when the host deadline came first (the vCPU stays blocked). */
+  idle(deadline: number): boolean | 'timeout';
   /** Between slices: fire due timers. */
   tick(): void;
   /** Instructions the next slice may run before a timer is due (virtual time), if known. */
@@ -43,7 +44,9 @@ export function runDomain(d: Domain, limits: RunLimits, idler?: Idler): RunEnd {
     if (d.shutdown) return d.shutdown;
     if (r === 'halt') {
       if (!d.blocked) return 'halted';
-      if (!idler || !idler.idle(t0 + limits.timeoutSeconds * 1000)) return 'deadlock';
+      const woke = idler ? idler.idle(t0 + limits.timeoutSeconds * 1000) : false;
+      if (woke === 'timeout') return 'timeout';
+      if (!woke) return 'deadlock';
       d.blocked = false; c.halted = false;
     } else if (r === 'stop') {
       if (d.shutdown) return d.shutdown;

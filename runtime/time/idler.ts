@@ -49,7 +49,7 @@ export class TimeIdler implements Idler {
     this.ev.raiseIfDeliverable();
   }
 
-  idle(deadline: number): boolean {
+  idle(deadline: number): boolean | 'timeout' {
     const ev = this.ev, tk = this.tk, s = ev.sched;
     s.switchOut();
     for (;;) {
@@ -67,10 +67,10 @@ export class TimeIdler implements Idler {
         tk.clock.advanceTo(next);
         continue;
       }
-      // Host clock: sleep until the deadline, or until the run's own time limit (then report a
-      // wake-up so the run loop can stop on its timeout).
+      // Host clock: sleep until the deadline, or until the run's own time limit (then say so:
+      // the vCPU stays blocked, and a later run goes on waiting).
       const left = deadline - performance.now();
-      if (left <= 0) return true;
+      if (left <= 0) return 'timeout';
       const ns = next - tk.clock.now();
       sleepMs(Math.min(left + 1, Math.ceil(Number(ns) / 1e6)));
       tk.clock.sync();

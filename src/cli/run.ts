@@ -5,6 +5,8 @@ import { Machine } from '../../runtime/machine.ts';
 import { loadKernelImage } from '../elf/image.ts';
 import { describeImage } from '../elf/describe.ts';
 import { bootImageFrom } from '../../runtime/boot-image.ts';
+import { attachTty } from './console-tty.ts';
+import { consoleRing } from '../../runtime/events/console-ring.ts';
 import { GuestError, prepareGuest, requestShutdown, readImage, parseDisk, parseXenstoreEntries, decodeConsoleInput, type GuestOptions } from './guest.ts';
 import { EXIT_CODES, type RunEnd } from '../../runtime/run.ts';
 import { getFlags } from '../cpu/flags.ts';
@@ -46,22 +48,30 @@ export async function runCommand(file: string, o: RunCliOptions): Promise<number
   const recent: string[] = [];
   const traceCalls = o.trace.includes('hypercalls');
   m.hypercalls.trace = (line) => { recent.push(line); if (recent.length > 16) recent.shift(); if (traceCalls) process.stderr.write(`[hypercall] ${line}\n`); };
-  // SIGINT asks the guest to power off through xenstore, as `xl shutdown` does; a second one
-  // stops the emulator.
+  // SIGINT (or Ctrl-] on an attached terminal) asks the guest to power off through xenstore,
+  // as `xl shutdown` does; a second one stops the emulator.
   let interrupts = 0;
   const onSigint = (): void => { interrupts++; };
   process.on('SIGINT', onSigint);
+  const ring = consoleRing(m.domain);
+  const tty = ring && o.consoleInput === undefined ? attachTty(ring, onSigint) : undefined;
+  if (tty) process.stderr.write('[xenjit: console attached; Ctrl-] asks the guest to power off, twice stops]\r\n');
   let asked = 0;
   const onSlice = (): void => {
     if (interrupts > asked) {
       asked = interrupts;
-      if (asked === 1) { process.stderr.write('\n[xenjit: SIGINT: writing control/shutdown = poweroff; again to stop]\n'); requestShutdown(m); }
-      else m.domain.crash('stopped by a second SIGINT');
+      if (asked === 1) { process.stderr.write('\r\n[xenjit: writing control/shutdown = poweroff; again to stop]\r\n'); requestShutdown(m); }
+      else m.domain.crash('stopped from the command line');
     }
   };
   const t0 = performance.now();
-  const end = await runInChunks(m, Number(o.maxInstructions), Number(o.timeout), onSlice);
-  process.off('SIGINT', onSigint);
+  let end: RunEnd;
+  try {
+    end = await runInChunks(m, Number(o.maxInstructions), Number(o.timeout), o.clock === 'host', onSlice);
+  } finally {
+    process.off('SIGINT', onSigint);
+    tty?.detach();
+  }
   const secs = (performance.now() - t0) / 1000;
   const d = m.domain, c = d.cpu;
   const code = EXIT_CODES[end];
@@ -74,21 +84,39 @@ export async function runCommand(file: string, o: RunCliOptions): Promise<number
   return code;
 }
 
-/** Instructions per run before the event loop gets a turn (signals are delivered there). */
-const CHUNK = 20_000_000;
+/** Virtual clock: instructions per run before the event loop gets a turn (signals and typed
+ *  input are delivered there); boundaries depend only on the instruction count, so a
+ *  virtual-clock run stays reproducible. */
+const CHUNK_INSTRUCTIONS = 2_000_000;
+/** Host clock: host time per run. */
+const CHUNK_SECONDS = 0.05;
 
-/** Run the guest in chunks of CHUNK instructions, letting Node's event loop run in between so
- *  that SIGINT reaches its handler; the chunk boundaries depend only on the instruction count,
- *  so a virtual-clock run stays reproducible. */
-async function runInChunks(m: Machine, maxInstructions: number, timeoutSeconds: number, onSlice: () => void): Promise<RunEnd> {
+/** Run the guest in chunks, letting Node's event loop run in between. On the host clock a
+ *  blocked vCPU that nothing armed can wake waits (as a domain under Xen does) for the host
+ *  side: a typed key, SIGINT's shutdown request, or the run's time limit. */
+async function runInChunks(m: Machine, maxInstructions: number, timeoutSeconds: number, host: boolean, onSlice: () => void): Promise<RunEnd> {
   const c = m.domain.cpu, start = c.icount, deadline = performance.now() + timeoutSeconds * 1000;
   for (;;) {
     const left = maxInstructions - (c.icount - start);
-    const end = m.run({ maxInstructions: Math.min(left, CHUNK), timeoutSeconds: Math.max(0, (deadline - performance.now()) / 1000), slice: 100_000, onSlice });
-    if (end !== 'instruction-limit' || c.icount - start >= maxInstructions) return end;
-    await new Promise((r) => setImmediate(r));
+    const secsLeft = Math.max(0, (deadline - performance.now()) / 1000);
+    const end = m.run({
+      maxInstructions: host ? left : Math.min(left, CHUNK_INSTRUCTIONS),
+      timeoutSeconds: host ? Math.min(secsLeft, CHUNK_SECONDS) : secsLeft, slice: 100_000, onSlice,
+    });
+    const outOfTime = performance.now() >= deadline, outOfInsns = c.icount - start >= maxInstructions;
+    if (end === 'instruction-limit' && !outOfInsns) { await turn(); continue; }
+    if (host && (end === 'timeout' || end === 'deadlock') && !outOfTime) {
+      onSlice();
+      if (m.domain.shutdown) return m.domain.shutdown;
+      await turn(end === 'deadlock' ? 20 : 0);
+      continue;
+    }
+    return end;
   }
 }
+
+/** Give the event loop a turn (and wait `ms` when there is nothing to run). */
+const turn = (ms = 0): Promise<void> => new Promise((r) => (ms ? setTimeout(r, ms) : setImmediate(r)));
 
 export function dumpRegisters(m: Machine): string {
   const c = m.domain.cpu;

@@ -17,9 +17,9 @@ function poll(f: EvFixture, ports: number[], timeout = 0n, nr = ports.length, po
 const ipi = (f: EvFixture): number => f.evtchn(BIND_IPI, [0, 0]).out[1];
 const blocked = (f: EvFixture): boolean => f.d.blocked && f.d.cpu.halted;
 /** What the run loop does with a blocked vCPU. */
-function idle(f: EvFixture): boolean {
+function idle(f: EvFixture): boolean | 'timeout' {
   const ok = f.m.idler!.idle(performance.now() + 10_000);
-  if (ok) { f.d.blocked = false; f.d.cpu.halted = false; }
+  if (ok === true) { f.d.blocked = false; f.d.cpu.halted = false; }
   return ok;
 }
 
@@ -98,6 +98,16 @@ describe('SCHEDOP_poll: blocking', () => {
     expect(f.ev.sched.woken).toBe(true);
     expect(idle(f)).toBe(true);
     expect(f.d.cpu.irq).toBe(false); // masked: no upcall on the way back
+  });
+  it('host clock: the run\'s deadline ends the wait as a timeout and the vCPU stays blocked; a later event still wakes it', () => {
+    const f = evFixture({ clock: 'host' });
+    const a = ipi(f);
+    // Poll with a timeout an hour away: the host clock would sleep toward it.
+    expect(poll(f, [a], f.tk.now() + 3_600_000_000_000n)).toBe(0);
+    expect(f.m.idler!.idle(performance.now() + 30)).toBe('timeout');
+    expect(blocked(f)).toBe(true);
+    f.ev.setPending(a);
+    expect(idle(f)).toBe(true);
   });
   it('several ports: any port becoming pending wakes it', () => {
     const f = evFixture();
