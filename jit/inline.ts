@@ -3,6 +3,62 @@
 // runs both, which is the differential test of each emitter against its semantics.
 import type { Insn } from '../src/decode/decoder.ts';
 import { opSize } from '../src/decode/decoder.ts';
+import type { Cpu } from '../src/cpu/state.ts';
+import { linear, probeWrite, readLin, rd32, wr32 } from '../src/cpu/memory.ts';
+import { ACC_U } from '../src/cpu/paging.ts';
+import { CS, SS, ESP, EBP } from '../src/cpu/regs.ts';
+import { fault, GP } from '../src/cpu/fault.ts';
+import { pushValue, popValue, peek, setSp, spAdd } from '../src/semantics/stack.ts';
+
+const STACK32 = 0x4000; // SS.B (ATTR_DB)
+
+/** Helpers for the emitters below (generated code calls them as `H.<name>`; jit.ts merges them
+ *  into its helper object). The stack helpers take the flat path for a 32-bit stack (SS.B = 1)
+ *  and otherwise the semantic functions' path; each store happens before ESP moves, so a
+ *  fault leaves ESP as it was. */
+export const INLINE_HELPERS = {
+  push32(c: Cpu, v: number): void {
+    if (c.sattr[SS] & STACK32) { const s = (c.regs[ESP] - 4) | 0; wr32(c, SS, s, v); c.regs[ESP] = s; } else pushValue(c, v, 4);
+  },
+  pop32(c: Cpu): number {
+    if (!(c.sattr[SS] & STACK32)) return popValue(c, 4);
+    const v = rd32(c, SS, c.regs[ESP]);
+    c.regs[ESP] = (c.regs[ESP] + 4) | 0;
+    return v;
+  },
+  /** RET / RET imm16 with a 32-bit operand size: the target, checked against the CS limit
+   *  before ESP moves. */
+  ret32(c: Cpu, n: number): number {
+    const t = peek(c, 4);
+    if ((t >>> 0) > (c.slimit[CS] >>> 0)) fault(GP, 0);
+    setSp(c, spAdd(c, 4 + n));
+    return t;
+  },
+  leave32(c: Cpu): void {
+    const s32 = (c.sattr[SS] & STACK32) !== 0, sp = s32 ? c.regs[EBP] : c.regs[EBP] & 0xffff;
+    const v = rd32(c, SS, sp);
+    setSp(c, s32 ? (sp + 4) | 0 : (sp + 4) & 0xffff);
+    c.regs[EBP] = v;
+  },
+  /** Read for update: the destination is checked for writing first (#PF with W set), as the
+   *  semantics' readForUpdate does; the write that follows cannot fault. */
+  ru32(c: Cpu, seg: number, off: number): number {
+    const l = linear(c, seg, off, 4, true), e = c.wtlb[l >>> 12];
+    if (e !== 0 && (l & 0xfff) <= 0xffc) return c.view.getInt32(((e - 1) << 12) | (l & 0xfff), true);
+    const u = c.cpl === 3 ? ACC_U : 0;
+    probeWrite(c, l, 4, u);
+    return readLin(c, l, 4, u);
+  },
+  ru8(c: Cpu, seg: number, off: number): number {
+    const l = linear(c, seg, off, 1, true), e = c.wtlb[l >>> 12];
+    if (e !== 0) return c.mem[((e - 1) << 12) | (l & 0xfff)];
+    const u = c.cpl === 3 ? ACC_U : 0;
+    probeWrite(c, l, 1, u);
+    return readLin(c, l, 1, u);
+  },
+};
+export type InlineHelpers = typeof INLINE_HELPERS;
+export const INLINE_HELPER_NAMES = Object.keys(INLINE_HELPERS) as (keyof InlineHelpers)[];
 
 /** What the emitter knows about the surrounding block. */
 export interface EmitContext {

@@ -15,6 +15,7 @@ import { formBlock, MAX_BLOCK_INSNS } from './block.ts';
 import { emitBlock, setsEip, hex } from './emit.ts';
 import { newStats, bail, type JitStats } from './stats.ts';
 import { blockSourceMap, sourceMapComment } from './source-map.ts';
+import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
 
 export type BlockFn = (c: Cpu, r: Int32Array, m: Uint8Array, v: DataView, E: Exec[], I: Insn[], H: Helpers, B: Block) => number;
 /** The parameters of every block function, in BlockFn's order: the only free names its code
@@ -38,7 +39,7 @@ export interface Block {
   chainable: boolean;
 }
 
-export interface Helpers {
+export interface Helpers extends InlineHelpers {
   ud(): never; gp0(): never;
   cc(c: Cpu, n: number): boolean;
   jt(c: Cpu, target: number): number;
@@ -47,7 +48,7 @@ export interface Helpers {
   keepCF(c: Cpu): void;
 }
 /** The helper names generated code may call as `H.<name>`. */
-export const HELPER_NAMES: readonly string[] = ['ud', 'gp0', 'cc', 'jt', 'rd32', 'wr32', 'rd16', 'wr16', 'rd8', 'wr8', 'count', 'keepCF'] satisfies (keyof Helpers)[];
+export const HELPER_NAMES: readonly string[] = ['ud', 'gp0', 'cc', 'jt', 'rd32', 'wr32', 'rd16', 'wr16', 'rd8', 'wr8', 'count', 'keepCF', ...INLINE_HELPER_NAMES] satisfies (keyof Helpers)[];
 const HELPERS: Helpers = {
   ud: () => fault(UD), gp0: () => fault(GP, 0),
   cc: testCC,
@@ -55,6 +56,7 @@ const HELPERS: Helpers = {
   rd32, wr32, rd16, wr16, rd8, wr8,
   count(b) { b.count++; },
   keepCF(c) { materialize(c, 1); },
+  ...INLINE_HELPERS,
 };
 
 export interface JitOptions {
