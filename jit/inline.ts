@@ -245,7 +245,41 @@ function alu(i: Insn, ctx: EmitContext): string | null {
   return null;
 }
 
+/** PUSH r32 / imm / r/m32 with a 32-bit operand size (the value is read before ESP moves:
+ *  PUSH ESP pushes the old ESP, PUSH [ESP+d] addresses with the old ESP). */
+function push(i: Insn): string | null {
+  const op = i.row.operands[0];
+  if (i.osz !== 4) return null;
+  let v: string | null;
+  if (op.kind === 'Z') v = reg32(i.zreg);
+  else if (op.kind === 'I') v = hex(i.imm) + '|0';
+  else if (op.kind === 'E') v = eRead(i);
+  else return null;
+  return v ? `H.push32(c, ${v});` : null;
+}
+
+/** Direct and indirect near CALL with a 32-bit operand size: the target is checked against
+ *  the CS limit before the push, and EIP changes only after the push succeeded. */
+function call(i: Insn): string | null {
+  if (i.osz !== 4) return null;
+  const next = (i.eip + i.len) | 0;
+  let t: string | null;
+  if (i.row.sem === 'call') t = `${hex(next + i.imm)}|0`;
+  else t = eRead(i);
+  return t ? `{ const t = H.jt(c, ${t}); H.push32(c, ${hex(next)}|0); c.eip = t; }` : null;
+}
+
 export const INLINE: Record<string, Emitter> = {
+  push, call, calln: call,
+  pop(i) {
+    if (i.osz !== 4 || i.row.operands[0].kind !== 'Z') return null;
+    return `r[${i.zreg}] = H.pop32(c);`;
+  },
+  ret(i) {
+    if (i.osz !== 4) return null;
+    return `c.eip = H.ret32(c, ${i.row.operands.length ? i.imm & 0xffff : 0});`;
+  },
+  leave(i) { return i.osz === 4 ? 'H.leave32(c);' : null; },
   add: alu, sub: alu, cmp: alu, and: alu, or: alu, xor: alu, test: alu,
   mov(i) {
     const ops = i.row.operands;
