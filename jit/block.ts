@@ -16,6 +16,15 @@ export interface BlockSource {
   crossesPage: boolean;
 }
 
+// The bytes block formation decodes from: one reader for every instruction (no closure per
+// instruction). Bytes past the page end read as NOP and set `beyond`.
+let rdMem: Uint8Array = new Uint8Array(0), rdStart = 0, rdEnd = 0, rdBeyond = false;
+function readCodeByte(k: number): number {
+  const a = rdStart + k;
+  if (a >= rdEnd) { rdBeyond = true; return 0x90; }
+  return rdMem[a];
+}
+
 /** Decode the block that starts at `eip` (linear page known to map to physical `phys`). */
 export function formBlock(c: Cpu, eip: number, phys: number, d32: boolean, maxInsns: number): BlockSource {
   const insns: Insn[] = [];
@@ -23,20 +32,16 @@ export function formBlock(c: Cpu, eip: number, phys: number, d32: boolean, maxIn
   let pa = phys, ip = eip;
   let crossesPage = false;
   while (insns.length < maxInsns) {
-    const start = pa;
-    let beyond = false;
+    rdMem = c.mem; rdStart = pa; rdEnd = pageEnd; rdBeyond = false;
     let insn: Insn;
     try {
-      insn = decode((k) => {
-        if (start + k >= pageEnd) { beyond = true; return 0x90; }
-        return c.mem[start + k];
-      }, ip, d32);
+      insn = decode(readCodeByte, ip, d32);
     } catch (e) {
       // Too long (#GP): let it fault when it is reached, as the first instruction of a block.
       if (e !== FAULT || insns.length === 0) throw e;
       break;
     }
-    if (beyond) { crossesPage = true; break; }
+    if (rdBeyond) { crossesPage = true; break; }
     // RDTSC and the TSC MSR read c.icount, which a block adds to only when it ends: they start
     // a block of their own so that the count is exact (as in single-step mode).
     if (insns.length > 0 && COUNT_READERS.has(insn.row.sem)) break;

@@ -16,6 +16,7 @@ import { emitBlock, setsEip, hex } from './emit.ts';
 import { newStats, bail, type JitStats } from './stats.ts';
 import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
+import { interpretBlock, planOf, type InterpPlan } from './interpret.ts';
 
 export type BlockFn = (c: Cpu, r: Int32Array, m: Uint8Array, v: DataView, E: Exec[], I: Insn[], H: Helpers, B: Block) => number;
 /** The parameters of every block function, in BlockFn's order: the only free names its code
@@ -37,6 +38,12 @@ export interface Block {
   succEip: number; succ: Block | null; succGen: number;
   succEip2: number; succ2: Block | null; succGen2: number;
   chainable: boolean;
+  /** Runs in the first tier (interpreted) so far; compiled at `JitOptions.tierUp`. */
+  runs: number;
+  /** Compiled to JavaScript (else still interpreted). */
+  compiled: boolean;
+  /** What the first tier needs to walk the block (null once compiled). */
+  plan: InterpPlan | null;
 }
 
 export interface Helpers extends InlineHelpers {
@@ -68,7 +75,14 @@ export interface JitOptions {
   maxBlocks: number;
   /** Attach a source map (generated lines -> guest instructions) to every block (profiling). */
   sourceMaps: boolean;
+  /** Executions a block spends interpreted (jit/interpret.ts) before it is compiled to
+   *  JavaScript; 0 compiles every block at once. */
+  tierUp: number;
 }
+
+/** Default first-tier executions: compiling a block costs about as much as interpreting it
+ *  some tens of times, and most boot code runs only a few times. */
+export const DEFAULT_TIER_UP = 20;
 
 /** Rows after which the successor may be cached: near transfers and fall-through. */
 const CHAIN_SEMS = new Set(['jcc', 'jmp', 'jmpn', 'call', 'calln', 'ret', 'loop', 'loope', 'loopne', 'jecxz']);
@@ -89,7 +103,7 @@ export class Jit {
   readonly dropped: Block[] = [];
 
   constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
-    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, ...opts };
+    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
     c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
   }
 
@@ -161,7 +175,7 @@ export class Jit {
     const src = formBlock(c, eip, phys, d32, this.opts.singleStep ? 1 : MAX_BLOCK_INSNS);
     if (src.insns.length === 0) { bail(this.stats, 'insn-crosses-page'); return null; }
     if (this.blockCount >= this.opts.maxBlocks) { this.flushCache(); m = undefined; }
-    const blk = this.compile(src.insns, phys, eip, mode);
+    const blk = this.makeBlock(src.insns, phys, eip, mode);
     if (!m) { m = new Map(); this.pages.set(pp, m); }
     m.set(key, blk);
     this.blocks.add(blk);
@@ -175,24 +189,49 @@ export class Jit {
     return blk;
   }
 
-  private compile(insns: Insn[], phys: number, eip: number, mode: number): Block {
+  /** A new block: interpreted for its first `tierUp` runs, then compiled. */
+  private makeBlock(insns: Insn[], phys: number, eip: number, mode: number): Block {
+    const last = insns[insns.length - 1];
+    const execs: Exec[] = new Array(insns.length);
+    for (let k = 0; k < insns.length; k++) execs[k] = EXEC[insns[k].row.index] ?? EXEC_UD;
+    const blk: Block = {
+      phys, eip, mode, fn: this.firstTier, insns, execs, source: '', valid: true, count: 0,
+      succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
+      chainable: !setsEip(last) || CHAIN_SEMS.has(last.row.sem), runs: 0, compiled: false, plan: null,
+    };
+    this.stats.blocksCompiled++;
+    if (this.opts.tierUp <= 0) this.compile(blk);
+    else blk.plan = planOf(insns);
+    return blk;
+  }
+
+  /** Every block's function until it is compiled: walk it through its semantics, count the
+   *  run, and compile it on its `tierUp`-th run (one function for all blocks: no closure per
+   *  block). */
+  private readonly firstTier: BlockFn = (c, _r, _m, _v, E, I, H, B) => {
+    if (this.opts.instrument) B.count++;
+    const plan = B.plan!;
+    if (++B.runs >= this.opts.tierUp) this.compile(B);
+    this.stats.interpretedRuns++;
+    return interpretBlock(c, E, I, plan, H.ud, H.gp0);
+  };
+
+  /** Generate the block's JavaScript and make it the block's function. */
+  private compile(blk: Block): void {
     const t0 = performance.now();
+    const { insns, phys, eip, mode } = blk;
     const body = emitBlock(insns, { inline: !this.opts.singleStep, countExecutions: this.opts.instrument });
     const name = `blk_${(eip >>> 0).toString(16).padStart(8, '0')}`;
     // The compile serial keeps URLs unique when the same bytes are translated again.
-    const url = `xenjit://block/${hex(phys)}/${mode}/${this.stats.blocksCompiled}.js`;
+    const url = `xenjit://block/${hex(phys)}/${mode}/${this.stats.blocksGenerated}.js`;
     let source = `return function ${name}(${BLOCK_PARAMS.join(', ')}) {\n${body}\n}\n//# sourceURL=${url}`;
     if (this.opts.sourceMaps) source += '\n' + sourceMapComment(blockSourceMap(source, insns, url));
-    const fn = new Function(source)() as BlockFn;
-    const last = insns[insns.length - 1];
-    const blk: Block = {
-      phys, eip, mode, fn, insns, execs: insns.map((i) => EXEC[i.row.index] ?? EXEC_UD), source, valid: true, count: 0,
-      succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
-      chainable: !setsEip(last) || CHAIN_SEMS.has(last.row.sem),
-    };
-    this.stats.blocksCompiled++;
+    blk.fn = new Function(source)() as BlockFn;
+    blk.source = source;
+    blk.compiled = true;
+    blk.plan = null;
+    this.stats.blocksGenerated++;
     this.stats.compileMs += performance.now() - t0;
-    return blk;
   }
 
   /** EFLAGS.TF: run one instruction outside any block, then raise the single-step #DB trap

@@ -71,12 +71,18 @@ function immBytes(op: Operand, osz: number, asz: number): number {
  * Decode one instruction. `fetch(i)` returns byte i of the instruction (it may throw a page
  * fault for the byte it is asked for). d32: CS.D (default operand and address size 32).
  */
+// The byte source of the instruction being decoded and the position in it. Module state rather
+// than a closure per call: decoding is not re-entered, and the hot paths (block formation)
+// should not allocate a function per instruction.
+let curFetch: (i: number) => number = () => 0;
+let curPos = 0;
+function next(): number {
+  if (curPos >= MAX_INSN_LEN) fault(GP, 0);
+  return curFetch(curPos++);
+}
+
 export function decode(fetch: (i: number) => number, eip: number, d32: boolean, out: Insn = new Insn()): Insn {
-  let i = 0;
-  const next = (): number => {
-    if (i >= MAX_INSN_LEN) fault(GP, 0);
-    return fetch(i++);
-  };
+  curFetch = fetch; curPos = 0;
   out.eip = eip; out.seg = -1; out.rep = 0; out.lock = false; out.invalid = false;
   out.base = -1; out.index = -1; out.scale = 0; out.disp = 0; out.imm = 0; out.imm2 = 0;
   out.mod = 0; out.reg = 0; out.rm = 0; out.zreg = 0;
@@ -107,21 +113,26 @@ export function decode(fetch: (i: number) => number, eip: number, d32: boolean, 
     const m = next();
     out.mod = m >> 6; out.reg = (m >> 3) & 7; out.rm = m & 7;
     row = Array.isArray(slot) ? slot[out.reg * 2 + (out.mod === 3 ? 1 : 0)] : slot;
-    if (row) decodeModRM(next, out, a32);
-    else if (out.mod !== 3) decodeModRM(next, out, a32); // consume the bytes an undefined form would have
+    if (row) decodeModRM(out, a32);
+    else if (out.mod !== 3) decodeModRM(out, a32); // consume the bytes an undefined form would have
   } else row = slot;
-  if (!row) { out.row = UD_ROW; out.invalid = true; out.len = i; return out; }
+  if (!row) { out.row = UD_ROW; out.invalid = true; out.len = curPos; return out; }
   out.row = row;
   if (row.plusr) out.zreg = b & 7;
   // A form that names one full ModRM byte: the other register forms are undefined.
-  if (row.rmReq >= 0 && out.rm !== row.rmReq) { out.row = UD_ROW; out.invalid = true; out.len = i; return out; }
+  if (row.rmReq >= 0 && out.rm !== row.rmReq) { out.row = UD_ROW; out.invalid = true; out.len = curPos; return out; }
   if ((row.traits & T_NP) && (out.rep || o32 !== d32)) out.invalid = true;
   // LOCK is only valid on lockable rows with a memory destination (SDM vol. 2 "LOCK").
   if (out.lock && (!(row.traits & T_LOCK) || out.mod === 3 || !row.modrm)) out.invalid = true;
   // Only CR0 CR2 CR3 CR4 exist; other CRn encodings are #UD before any privilege check.
-  if (row.operands.some((o) => o.kind === 'C') && (out.reg === 1 || out.reg > 4)) out.invalid = true;
+  const ops = row.operands;
+  let hasCreg = false, sIdx = -1;
+  for (let k = 0; k < ops.length; k++) {
+    if (ops[k].kind === 'C') hasCreg = true;
+    else if (ops[k].kind === 'S' && sIdx < 0) sIdx = k;
+  }
+  if (hasCreg && (out.reg === 1 || out.reg > 4)) out.invalid = true;
   // Sreg encodings 6 and 7 do not exist, and CS cannot be the destination of MOV (#UD).
-  const sIdx = row.operands.findIndex((o) => o.kind === 'S');
   if (sIdx >= 0 && (out.reg > 5 || (sIdx === 0 && out.reg === 1))) out.invalid = true;
   let first = true;
   for (const op of row.operands) {
@@ -135,11 +146,11 @@ export function decode(fetch: (i: number) => number, eip: number, d32: boolean, 
     else if (n === 2) v &= 0xffff;
     if (first) { out.imm = v; first = false; } else out.imm2 = v;
   }
-  out.len = i;
+  out.len = curPos;
   return out;
 }
 
-function decodeModRM(next: () => number, out: Insn, a32: boolean): void {
+function decodeModRM(out: Insn, a32: boolean): void {
   const mod = out.mod, rm = out.rm;
   if (mod === 3) return;
   let seg = DS;

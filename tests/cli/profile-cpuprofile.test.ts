@@ -80,11 +80,14 @@ describe('xenjit profile --cpuprofile', () => {
 
   it('maps each instruction\'s generated code to that instruction, in every block of the run', async () => {
     const img = loadKernelImage(new Uint8Array(readFileSync(demo)));
-    const m = new Machine({ memoryMiB: 16, pae: true, p2m: 'shuffle', seed: 1, jit: { sourceMaps: true }, plugins: defaultPlugins({ clock: 'virtual' }) });
+    const m = new Machine({ memoryMiB: 16, pae: true, p2m: 'shuffle', seed: 1, jit: { sourceMaps: true, tierUp: 0 }, plugins: defaultPlugins({ clock: 'virtual' }) });
     m.boot(bootImageFrom(img, img.loadBytes, ''));
     expect(m.run({ maxInstructions: 1e9, timeoutSeconds: 60, slice: 100_000 })).toBe('poweroff');
     let checked = 0;
-    for (const b of m.domain.jit.blocks) {
+    // tierUp 0: every block is compiled at once, so every block of the run has generated code.
+    const compiled = [...m.domain.jit.blocks];
+    expect(compiled.every((b) => b.compiled)).toBe(true);
+    for (const b of compiled) {
       const raw = blockSourceMapOf(b) as RawSourceMap;
       expect(raw).not.toBeNull();
       // The map's source is the block's disassembly, produced from the decoded instructions.

@@ -60,7 +60,7 @@ class Bench {
     this.reset(code, ptrsToCode);
     const c = this.c;
     const events = recordEvents(c);
-    const jit = new Jit(c, { singleStep });
+    const jit = new Jit(c, { singleStep, tierUp: singleStep ? undefined : 0 }); // block mode: generated code from the first run
     let exit: ExitReason | 'threw';
     let error: unknown = null;
     try { exit = jit.run(budget); } catch (e) { exit = 'threw'; error = e; }

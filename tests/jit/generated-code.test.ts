@@ -135,13 +135,14 @@ function checkGeneratedSource(source: string): string[] {
 
 /** Plain, and instrumented with source maps (what profiling compiles); single-step code is the
  *  generic call path that plain mode also uses for rows without an inline emitter. */
-const MODES: Partial<JitOptions>[] = [{}, { instrument: true, sourceMaps: true }];
+// tierUp 0: every block is compiled at once (no first-tier runs), so every block has code.
+const MODES: Partial<JitOptions>[] = [{ tierUp: 0 }, { instrument: true, sourceMaps: true, tierUp: 0 }];
 
 /** Compile (by running) the code at 0x1000 of a bare machine for a few instructions; returns
  *  the sources of the blocks translated. */
 class BareCompiler {
   readonly m;
-  constructor(opts: Partial<JitOptions>) { this.m = bareMachine(new Uint8Array(16), 1 << 20, opts); }
+  constructor(opts: Partial<JitOptions>) { this.m = bareMachine(new Uint8Array(16), 1 << 20, { tierUp: 0, ...opts }); }
   sources(code: ArrayLike<number>, budget = 16): string[] {
     const { cpu, jit } = this.m;
     // The previous snippet may have changed anything it could at CPL 0: start from scratch.

@@ -188,7 +188,7 @@ function setup(singleStep: boolean) {
   c.mem.set([0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48], 0x5000);
   c.view.setInt32(0x8000, 0x99999999 | 0, true);
   const events = recordEvents(c);
-  const jit = new Jit(c, { singleStep });
+  const jit = new Jit(c, { singleStep, tierUp: singleStep ? undefined : 0 }); // block mode: generated code from the first run
   return { c, t, jit, events };
 }
 

@@ -40,7 +40,7 @@ export class OracleMachine {
 
   constructor(readonly header: OracleHeader, readonly mode: Mode) {
     const c = this.c;
-    this.jit = new Jit(c, { singleStep: mode === 'step' });
+    this.jit = new Jit(c, { singleStep: mode === 'step', tierUp: mode === 'step' ? undefined : 0 });
     // Linux's IDT: only gates 3 (#BP), 4 (#OF) and 0x80 have DPL 3, so any other INT n from
     // ring 3 is #GP(n*8+2) (SDM vol. 3 §6.12.1.1); the generator never uses INT 0x80.
     c.hooks.interrupt = (_c, vector, error, soft) => {

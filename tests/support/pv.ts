@@ -5,6 +5,7 @@ import { loadKernelImage } from '../../src/elf/image.ts';
 import { bootImageFrom } from '../../runtime/boot-image.ts';
 import { defaultPlugins } from '../../runtime/plugins.ts';
 import type { RunEnd } from '../../runtime/run.ts';
+import type { JitOptions } from '../../jit/jit.ts';
 
 export interface RunKernelOptions {
   singleStep?: boolean;
@@ -15,6 +16,7 @@ export interface RunKernelOptions {
   maxInstructions?: number;
   timeoutSeconds?: number;
   cmdline?: string;
+  jit?: Partial<JitOptions>;
 }
 
 export function runKernel(path: string, o: RunKernelOptions = {}): { output: string; end: RunEnd; machine: Machine } {
@@ -22,7 +24,7 @@ export function runKernel(path: string, o: RunKernelOptions = {}): { output: str
   const img = loadKernelImage(bytes);
   const m = new Machine({
     memoryMiB: o.memoryMiB ?? 16, pae: o.pae ?? true, p2m: 'shuffle', seed: 1,
-    jit: { singleStep: !!o.singleStep },
+    jit: { singleStep: !!o.singleStep, ...o.jit },
     plugins: o.plugins ?? defaultPlugins({ clock: o.clock ?? 'virtual' }),
   });
   let output = '';
