@@ -63,6 +63,8 @@ program.command('run <kernel>')
   .option('--disk <file[,ro]>', 'a disk image for the block back end (repeat for more disks: xvda, xvdb, ...)', collect, [])
   .option('--console-input <text>', 'type this on the console (escapes: \\n \\r \\t \\xHH)')
   .option('--xenstore <path=value>', 'add a xenstore entry (relative paths are under the domain\'s path); repeatable', collect, [])
+  .option('--code-cache <blocks>', 'code cache bound: translated blocks kept before the cache is flushed (default 65536)')
+  .option('--tier-up <runs>', 'runs a block is interpreted before it is compiled to JavaScript (0: compile at once; default 20)')
   .action(async (file: string, o: RunCliOptions) => { process.exitCode = await runCommand(file, o); });
 
 program.command('profile <kernel>')
