@@ -42,7 +42,7 @@ export const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 export function emitBlock(insns: Insn[], opts: EmitOptions): string {
   const out: string[] = [];
   if (opts.countExecutions) out.push('H.count(B);');
-  const live = flagLiveness(insns, mayFault);
+  const live = flagLiveness(insns, mayFault, mayStore);
   const ctx: EmitContext = { flagsLive: 0, prevFlags: null };
   for (let k = 0; k < insns.length; k++) {
     const i = insns[k];

@@ -9,6 +9,8 @@ import { ACC_U } from '../src/cpu/paging.ts';
 import { CS, SS, ESP, EBP } from '../src/cpu/regs.ts';
 import { fault, GP } from '../src/cpu/fault.ts';
 import { pushValue, popValue, peek, setSp, spAdd } from '../src/semantics/stack.ts';
+import { shift } from '../src/semantics/shift.ts';
+import { imulTrunc } from '../src/semantics/muldiv.ts';
 
 const STACK32 = 0x4000; // SS.B (ATTR_DB)
 
@@ -56,6 +58,10 @@ export const INLINE_HELPERS = {
     probeWrite(c, l, 1, u);
     return readLin(c, l, 1, u);
   },
+  /** Shifts/rotates and truncating IMUL with their flags, straight to the semantics' compute
+   *  functions (the operands are decoded at translation time). */
+  shf: shift,
+  imulT: imulTrunc,
 };
 export type InlineHelpers = typeof INLINE_HELPERS;
 export const INLINE_HELPER_NAMES = Object.keys(INLINE_HELPERS) as (keyof InlineHelpers)[];
@@ -162,13 +168,36 @@ function shift32(i: Insn, ctx: EmitContext): string | null {
   return n === 'n' ? `{ const n = r[1] & 31; if (n !== 0) ${body} }` : body;
 }
 
-/** IMUL Gv,Ev / Gv,Ev,Iz / Gv,Ev,Ibs with 32-bit operands and dead flags. */
+/** Shifts and rotates of a 32-bit or byte register or memory operand with their flags
+ *  (H.shf is the semantics' compute function; a memory destination is read for update). */
+function shiftAny(i: Insn, ctx: EmitContext): string | null {
+  const fast = shift32(i, ctx);
+  if (fast !== null) return fast;
+  const ops = i.row.operands;
+  if (ops[0].kind !== 'E') return null;
+  const sz = ops[0].size === 'b' ? 1 : i.osz;
+  if (sz !== 1 && sz !== 4) return null;
+  let n: string;
+  if (ops[1].kind === 'I') n = String(i.imm & 0xff);
+  else if (ops[1].kind === 'fixed' && ops[1].fixed === '1') n = '1';
+  else if (ops[1].kind === 'fixed' && ops[1].fixed === 'CL') n = '(r[1] & 0xff)';
+  else return null;
+  const loc = dstLoc(i, sz);
+  if (!loc) return null;
+  return `{ ${loc.pre}const t = H.shf(c, ${i.reg}, ${loc.rd}, ${n}, ${sz}); ${loc.wr('t')} }`;
+}
+
+/** IMUL Gv,Ev / Gv,Ev,Iz / Gv,Ev,Ibs with 32-bit operands (with live flags through H.imulT). */
 function imul32(i: Insn, ctx: EmitContext): string | null {
-  if (ctx.flagsLive & 0x8d5) return null;
   const ops = i.row.operands;
   if (i.osz !== 4 || ops[0].kind !== 'G') return null;
   const src = eRead(i);
   if (!src) return null;
+  if (ctx.flagsLive & 0x8d5) {
+    if (ops.length === 2 && ops[1].kind === 'E') return `r[${i.reg}] = H.imulT(c, r[${i.reg}], ${src}, 4);`;
+    if (ops.length === 3 && ops[1].kind === 'E' && ops[2].kind === 'I') return `r[${i.reg}] = H.imulT(c, ${src}, ${i.imm | 0}, 4);`;
+    return null;
+  }
   // The low 32 bits of the product, exactly: each partial product stays below 2^53.
   const mul = (a: string, b: string): string =>
     `{ const a = ${a}, b = ${b}; r[${i.reg}] = (((a & 0xffff) * b) + ((((a >>> 16) * b) & 0xffff) << 16)) | 0; }`;
@@ -209,9 +238,92 @@ const LAZY: Record<string, [number, string]> = {
 };
 const LOGIC: Record<string, string> = { and: '&', or: '|', xor: '^', test: '&' };
 
+/** Where an ALU destination lives: a register (32-bit or byte) or memory read for update
+ *  (H.ru32/H.ru8 check it for writing first, so the write after cannot fault). */
+function dstLoc(i: Insn, sz: number): { pre: string; rd: string; wr: (t: string) => string } | null {
+  const op = i.row.operands[0];
+  if (op.kind === 'E' && i.mod !== 3) {
+    const e = eaExpr(i);
+    if (!e) return null;
+    const s = i.eaSeg, w = sz === 1 ? 'wr8' : 'wr32';
+    return { pre: `const o = ${e}; `, rd: `H.${sz === 1 ? 'ru8' : 'ru32'}(c, ${s}, o)`, wr: (t) => `H.${w}(c, ${s}, o, ${t});` };
+  }
+  let n: number;
+  if (op.kind === 'E') n = i.rm;
+  else if (op.kind === 'G') n = i.reg;
+  else if (op.kind === 'Z') n = i.zreg;
+  else if (op.kind === 'fixed' && (op.fixed === 'AL' || op.fixed === 'eAX')) n = 0;
+  else return null;
+  return sz === 1 ? { pre: '', rd: byteReg(n), wr: (t) => setByteReg(n, t) } : { pre: '', rd: reg32(n), wr: (t) => `r[${n}] = ${t};` };
+}
+
+/** Operand size of a row's first operand: 1 or 4 (null for 16-bit). */
+function aluSize(i: Insn): number | null {
+  const op = i.row.operands[0];
+  if (op.size === 'b' || (op.kind === 'fixed' && op.fixed === 'AL')) return 1;
+  return i.osz === 4 ? 4 : null;
+}
+
+/** Binary ALU ops with write-back to memory (read-modify-write), and ADC/SBB in every form.
+ *  Flags are recorded as alu.ts records them; ADC/SBB take CF before anything changes. */
+function aluRmw(i: Insn, ctx: EmitContext): string | null {
+  const ops = i.row.operands, name = i.row.sem;
+  if (ops.length !== 2 || name === 'cmp' || name === 'test') return null;
+  const sz = aluSize(i);
+  if (sz === null) return null;
+  const loc = dstLoc(i, sz);
+  if (!loc) return null;
+  const k1 = ops[1].kind;
+  let src: string | null;
+  if (k1 === 'G') src = sz === 1 ? byteReg(i.reg) : reg32(i.reg);
+  else if (k1 === 'I') src = sz === 1 ? String(i.imm & 0xff) : hex(i.imm) + '|0';
+  else if (k1 === 'E' && ops[0].kind !== 'E') src = eReadSized(i, sz);
+  else return null;
+  if (!src) return null;
+  const m = (x: string): string => (sz === 1 ? `(${x}) & 0xff` : `(${x})|0`);
+  const keep = (ctx.flagsLive & 0x8d5) !== 0;
+  let pre = '', t: string, fl: string;
+  const rec = `c.lres = t; c.lsz = ${sz}; c.lmask = 0x8d5;`;
+  switch (name) {
+    case 'add': t = m('a + b'); fl = `c.lop = 1; c.la = a; c.lb = b; ${rec}`; break;
+    case 'sub': t = m('a - b'); fl = `c.lop = 3; c.la = a; c.lb = b; ${rec}`; break;
+    case 'adc': pre = ' const ci = H.cc(c, 2) ? 1 : 0;'; t = m('a + b + ci'); fl = `c.lop = 2; c.la = a; c.lb = b; c.lcin = ci; ${rec}`; break;
+    case 'sbb': pre = ' const ci = H.cc(c, 2) ? 1 : 0;'; t = m('a - b - ci'); fl = `c.lop = 4; c.la = a; c.lb = b; c.lcin = ci; ${rec}`; break;
+    case 'and': case 'or': case 'xor': t = m(`a ${LOGIC[name]} b`); fl = `c.lop = 5; ${rec}`; break;
+    default: return null;
+  }
+  if (keep) ctx.nextPrevFlags = name === 'sub' ? { kind: 'sub', size: sz } : name in LOGIC ? { kind: 'logic', size: sz } : null;
+  return `{ ${loc.pre}const a = ${loc.rd}, b = ${src};${pre} const t = ${t}; ${loc.wr('t')}${keep ? ' ' + fl : ''} }`;
+}
+
+/** INC/DEC/NEG/NOT of a register or memory, 32-bit or byte. INC/DEC keep CF, so it is made
+ *  concrete before the lazy record (when any flag is live); NOT writes no flags. */
+function unop(i: Insn, ctx: EmitContext): string | null {
+  const name = i.row.sem, op = i.row.operands[0];
+  if (op.kind !== 'E' && op.kind !== 'Z') return null;
+  const sz = aluSize(i);
+  if (sz === null) return null;
+  const loc = dstLoc(i, sz);
+  if (!loc) return null;
+  const m = (x: string): string => (sz === 1 ? `(${x}) & 0xff` : `(${x})|0`);
+  let t: string, fl: string;
+  switch (name) {
+    case 'inc': t = m('a + 1'); fl = `H.keepCF(c); c.lop = 1; c.la = a; c.lb = 1; c.lres = t; c.lsz = ${sz}; c.lmask = 0x8d4;`; break;
+    case 'dec': t = m('a - 1'); fl = `H.keepCF(c); c.lop = 3; c.la = a; c.lb = 1; c.lres = t; c.lsz = ${sz}; c.lmask = 0x8d4;`; break;
+    case 'neg': t = m('0 - a'); fl = `c.lop = 3; c.la = 0; c.lb = a; c.lres = t; c.lsz = ${sz}; c.lmask = 0x8d5;`; break;
+    case 'not': t = m('~a'); fl = ''; break;
+    default: return null;
+  }
+  const keep = (ctx.flagsLive & 0x8d5) !== 0 && fl !== '';
+  if (keep && name === 'neg') ctx.nextPrevFlags = { kind: 'sub', size: sz };
+  return `{ ${loc.pre}const a = ${loc.rd}, t = ${t}; ${loc.wr('t')}${keep ? ' ' + fl : ''} }`;
+}
+
 /** ALU op on 32-bit operands where the destination is a register. */
 function alu(i: Insn, ctx: EmitContext): string | null {
   const ops = i.row.operands;
+  const nm = i.row.sem;
+  if (nm === 'adc' || nm === 'sbb' || (ops[0].kind === 'E' && i.mod !== 3 && nm !== 'cmp' && nm !== 'test')) return aluRmw(i, ctx);
   if (ops[0].size === 'b' || (ops[0].kind === 'fixed' && ops[0].fixed === 'AL')) return alu8(i, ctx);
   if (i.osz !== 4) return null;
   if (ops[1] && ops[1].size === 'b') return null;
@@ -280,7 +392,7 @@ export const INLINE: Record<string, Emitter> = {
     return `c.eip = H.ret32(c, ${i.row.operands.length ? i.imm & 0xffff : 0});`;
   },
   leave(i) { return i.osz === 4 ? 'H.leave32(c);' : null; },
-  add: alu, sub: alu, cmp: alu, and: alu, or: alu, xor: alu, test: alu,
+  add: alu, adc: alu, sub: alu, sbb: alu, cmp: alu, and: alu, or: alu, xor: alu, test: alu,
   mov(i) {
     const ops = i.row.operands;
     if (ops[0].size === 'b' && ops[1].size === 'b') return mov8(i);
@@ -314,11 +426,10 @@ export const INLINE: Record<string, Emitter> = {
   },
   movzx(i) { return movx(i, false); },
   movsx(i) { return movx(i, true); },
-  shift: shift32,
+  shift: shiftAny,
   imul: imul32,
   imul2: imul32,
-  inc(i, ctx) { return incdec(i, ctx, 1); },
-  dec(i, ctx) { return incdec(i, ctx, -1); },
+  inc: unop, dec: unop, neg: unop, not: unop,
   jmp(i) {
     if (i.osz !== 4) return null;
     const target = (i.eip + i.len + i.imm) | 0;
@@ -365,15 +476,4 @@ function fusedCondition(cc: number, prev: EmitContext['prevFlags']): string | nu
     }
   }
   return e === null ? null : neg ? `!(${e})` : `(${e})`;
-}
-
-/** INC/DEC of a 32-bit register: CF is kept, so it is made concrete before the lazy record
- *  (when any flag is live). */
-function incdec(i: Insn, ctx: EmitContext, d: number): string | null {
-  if (i.osz !== 4) return null;
-  const op = i.row.operands[0];
-  let reg: number;
-  if (op.kind === 'Z') reg = i.zreg; else if (op.kind === 'E' && i.mod === 3 && op.size === 'v') reg = i.rm; else return null;
-  if (!(ctx.flagsLive & 0x8d5)) return `r[${reg}] = (r[${reg}] + ${d})|0;`;
-  return `{ H.keepCF(c); const a = r[${reg}], t = (a + ${d})|0; c.lop = ${d > 0 ? 1 : 3}; c.la = a; c.lb = 1; c.lres = t; c.lsz = 4; c.lmask = 0x8d4; r[${reg}] = t; }`;
 }

@@ -1,8 +1,9 @@
 // Status-flag liveness inside a block, from the table's flag facts: an inline emitter may skip
 // recording flags that a later instruction overwrites before anything reads them. A flag is
 // live wherever a fault could happen (the guest must see exact flags in its handler), at the
-// block's end, and before instructions that may leave flags unchanged (shifts by a count that
-// may be 0).
+// block's end, before instructions that may leave flags unchanged (shifts by a count that
+// may be 0), and after an instruction that may store: a store into translated code ends the
+// block there, and the code that runs next may be new.
 import type { Insn } from '../src/decode/decoder.ts';
 import { OSZAPC } from '../src/cpu/regs.ts';
 import { T_REP, T_REPCC } from '../src/decode/rows.ts';
@@ -11,12 +12,13 @@ import { T_REP, T_REPCC } from '../src/decode/rows.ts';
 const CONDITIONAL_WRITERS = new Set(['shift', 'shiftd']);
 
 /** liveAfter[k]: status flags that may be read after instruction k. */
-export function flagLiveness(insns: Insn[], mayFault: (i: Insn) => boolean): number[] {
+export function flagLiveness(insns: Insn[], mayFault: (i: Insn) => boolean, mayStore: (i: Insn) => boolean = () => false): number[] {
   const live = new Array<number>(insns.length);
   let l = OSZAPC;
   for (let k = insns.length - 1; k >= 0; k--) {
-    live[k] = l;
     const i = insns[k], row = i.row;
+    if (mayStore(i)) l = OSZAPC;
+    live[k] = l;
     const conditional = CONDITIONAL_WRITERS.has(row.sem) || (row.traits & (T_REP | T_REPCC)) !== 0;
     const kill = conditional ? 0 : row.fwrite & OSZAPC;
     let read = row.fread & OSZAPC;
