@@ -158,6 +158,21 @@ describe('inline stack and read-modify-write emitters: precise exceptions', () =
       expect(c.regs[ESP]).toBe(0x8000);
       expect(c.icount).toBe(1);
     });
+    it(`a read-modify-write that rewrites the next instruction keeps its flags (singleStep=${singleStep})`, () => {
+      const { c, events, jit } = setup(singleStep);
+      c.mem.set([
+        0x80, 0x06, 0x60, // add byte [esi], 0x60   (0x29 -> 0x89: OF SF set)
+        0x29, 0xc0, //       sub eax, eax           (becomes mov eax, eax, which writes no flags)
+        0xcc, //             int3
+      ], CODE);
+      c.regs[ESI] = CODE + 3; c.regs[EAX] = 7; c.eip = CODE;
+      setFlagsAll(c, 0x2 | ZF | CF);
+      jit.run(100);
+      expect(ev(events).map((e) => [e[0], e[2]])).toEqual([[3, CODE + 6]]);
+      expect(c.mem[CODE + 3]).toBe(0x89);
+      expect(c.regs[EAX]).toBe(7);
+      expect(u(getFlags(c))).toBe(0x2 | OF | SF);
+    });
     it(`push, call, ret, leave and pop round trip (singleStep=${singleStep})`, () => {
       const { c, events, jit } = setup(singleStep);
       c.mem.set([
