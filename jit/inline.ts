@@ -319,7 +319,7 @@ function unop(i: Insn, ctx: EmitContext): string | null {
   return `{ ${loc.pre}const a = ${loc.rd}, t = ${t}; ${loc.wr('t')}${keep ? ' ' + fl : ''} }`;
 }
 
-/** ALU op on 32-bit operands where the destination is a register. */
+/** ALU op on 32-bit operands where the destination is a register, or CMP/TEST of memory. */
 function alu(i: Insn, ctx: EmitContext): string | null {
   const ops = i.row.operands;
   const nm = i.row.sem;
@@ -332,6 +332,7 @@ function alu(i: Insn, ctx: EmitContext): string | null {
   if (k0 === 'E' && i.mod === 3) dst = reg32(i.rm);
   else if (k0 === 'G') dst = reg32(i.reg);
   else if (k0 === 'fixed' && ops[0].fixed === 'eAX') dst = reg32(0);
+  else if (k0 === 'E' && (nm === 'cmp' || nm === 'test')) { const e = eRead(i); if (!e) return null; dst = e; }
   else return null;
   if (k1 === 'G') src = reg32(i.reg);
   else if (k1 === 'I') src = hex(i.imm) + '|0';
@@ -342,7 +343,7 @@ function alu(i: Insn, ctx: EmitContext): string | null {
   // Dead flags (overwritten before any read or fault) are not recorded at all.
   const keep = (ctx.flagsLive & 0x8d5) !== 0;
   // A CMP/TEST with dead flags still performs its load (it may fault or set an accessed bit).
-  const deadLoad = k1 === 'E' && i.mod !== 3 ? `${src};` : '';
+  const deadLoad = i.mod !== 3 && (k0 === 'E' || k1 === 'E') ? `${k0 === 'E' ? dst : src};` : '';
   if (name in LAZY) {
     const [op, sym] = LAZY[name];
     if (!keep) return wb ? `${dst} = (${dst} ${sym} ${src})|0;` : deadLoad;
@@ -383,6 +384,7 @@ function call(i: Insn): string | null {
 
 export const INLINE: Record<string, Emitter> = {
   push, call, calln: call,
+  nop() { return ''; },
   pop(i) {
     if (i.osz !== 4 || i.row.operands[0].kind !== 'Z') return null;
     return `r[${i.zreg}] = H.pop32(c);`;
