@@ -6,7 +6,8 @@ import { opSize } from '../src/decode/decoder.ts';
 import type { Cpu } from '../src/cpu/state.ts';
 import { linear, probeWrite, readLin, rd32, wr32 } from '../src/cpu/memory.ts';
 import { ACC_U } from '../src/cpu/paging.ts';
-import { CS, SS, ESP, EBP } from '../src/cpu/regs.ts';
+import { CS, SS, ESP, EBP, EAX, EDX, CF, OF, SF, ZF, PF, AF } from '../src/cpu/regs.ts';
+import { setStatus, PARITY } from '../src/cpu/flags.ts';
 import { fault, GP } from '../src/cpu/fault.ts';
 import { pushValue, popValue, peek, setSp, spAdd } from '../src/semantics/stack.ts';
 import { shift } from '../src/semantics/shift.ts';
@@ -62,6 +63,17 @@ export const INLINE_HELPERS = {
    *  functions (the operands are decoded at translation time). */
   shf: shift,
   imulT: imulTrunc,
+  /** MUL r/m32: EDX:EAX = EAX * b unsigned, the high half exact from 16-bit partial products;
+   *  flags as muldiv.ts's mulFlags sets them. */
+  mul32(c: Cpu, b: number): void {
+    const a = c.regs[EAX] >>> 0, s = b >>> 0;
+    const al = a & 0xffff, ah = a >>> 16, bl = s & 0xffff, bh = s >>> 16;
+    const lh = al * bh, hl = ah * bl;
+    const mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+    const lo = Math.imul(a, s), hi = (ah * bh + Math.floor(lh / 65536) + Math.floor(hl / 65536) + Math.floor(mid / 65536)) | 0;
+    c.regs[EAX] = lo; c.regs[EDX] = hi;
+    setStatus(c, CF | OF | SF | ZF | PF | AF, (hi !== 0 ? CF | OF : 0) | PARITY[lo & 0xff] | (lo === 0 ? ZF : 0) | (lo < 0 ? SF : 0));
+  },
 };
 export type InlineHelpers = typeof INLINE_HELPERS;
 export const INLINE_HELPER_NAMES = Object.keys(INLINE_HELPERS) as (keyof InlineHelpers)[];
@@ -385,6 +397,11 @@ function call(i: Insn): string | null {
 export const INLINE: Record<string, Emitter> = {
   push, call, calln: call,
   nop() { return ''; },
+  mul(i) {
+    if (i.osz !== 4 || i.row.operands[0].size !== 'v') return null;
+    const v = eRead(i);
+    return v ? `H.mul32(c, ${v});` : null;
+  },
   pop(i) {
     if (i.osz !== 4 || i.row.operands[0].kind !== 'Z') return null;
     return `r[${i.zreg}] = H.pop32(c);`;
