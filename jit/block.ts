@@ -25,12 +25,22 @@ function readCodeByte(k: number): number {
   return rdMem[a];
 }
 
+/** The target of a direct 32-bit JMP that block formation may continue at: on the block's
+ *  linear page (so on its physical page) and not already in the block. */
+export function followedJump(insn: Insn, start: number, insns: Insn[]): number | null {
+  if (insn.row.sem !== 'jmp' || insn.osz !== 4 || insn.invalid || insn.row.operands[0]?.kind !== 'J') return null;
+  const to = (insn.eip + insn.len + insn.imm) | 0;
+  if ((to >>> 12) !== (start >>> 12)) return null;
+  for (const i of insns) if ((i.eip | 0) === to) return null;
+  return to;
+}
+
 /** Decode the block that starts at `eip` (linear page known to map to physical `phys`). */
 export function formBlock(c: Cpu, eip: number, phys: number, d32: boolean, maxInsns: number): BlockSource {
   const insns: Insn[] = [];
   const pageEnd = (phys & ~0xfff) + 4096;
   let pa = phys, ip = eip;
-  let crossesPage = false;
+  let crossesPage = false, followed = false;
   while (insns.length < maxInsns) {
     rdMem = c.mem; rdStart = pa; rdEnd = pageEnd; rdBeyond = false;
     let insn: Insn;
@@ -48,8 +58,15 @@ export function formBlock(c: Cpu, eip: number, phys: number, d32: boolean, maxIn
     insns.push(insn);
     pa += insn.len; ip = (ip + insn.len) | 0;
     const t = insn.row.traits;
+    // A direct JMP to an instruction on the same page that is not in the block yet: the block
+    // goes on there (a superblock), so loops tested at the top become one block.
+    const to = followedJump(insn, eip, insns);
+    if (to !== null && insns.length < maxInsns) { pa = (phys & ~0xfff) + (to & 0xfff); ip = to; followed = true; continue; }
     if (insn.invalid || (t & (T_JUMP | T_END | T_PRIV | T_IO)) || ((t & (T_REP | T_REPCC)) && insn.rep)) break;
     if (pa >= pageEnd) break;
+    // After a followed JMP the code may fall into instructions the block already has: end
+    // there (an EIP appears once in a block; fault accounting relies on it).
+    if (followed && insns.some((x) => (x.eip | 0) === ip)) break;
   }
   void MAX_INSN_LEN;
   return { insns, crossesPage };

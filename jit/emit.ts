@@ -38,9 +38,22 @@ export function mayStore(i: Insn): boolean {
 
 export const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 
+/** A block whose last instruction is a direct 32-bit JMP/Jcc that goes back to its first
+ *  (taken or falling through): it iterates inside its function for as long as the dispatch
+ *  loop would run it again (it branched back, no interrupt request, no stop, budget left),
+ *  adding each finished iteration to c.icount itself so that a fault in a later one is counted
+ *  exactly. */
+export function selfLoop(insns: Insn[]): boolean {
+  const last = insns[insns.length - 1], start = insns[0].eip | 0;
+  if (last.osz !== 4 || (last.row.sem !== 'jcc' && last.row.sem !== 'jmp') || last.row.operands[0]?.kind !== 'J') return false;
+  return ((last.eip + last.len + last.imm) | 0) === start || (last.row.sem === 'jcc' && ((last.eip + last.len) | 0) === start);
+}
+
 /** Emit the body of `function (c, r, m, v, E, I, H)`; returns the JS source text. */
 export function emitBlock(insns: Insn[], opts: EmitOptions): string {
   const out: string[] = [];
+  const loop = opts.inline && selfLoop(insns);
+  if (loop) out.push('for (;;) {');
   if (opts.countExecutions) out.push('H.count(B);');
   const live = flagLiveness(insns, mayFault, mayStore);
   const ctx: EmitContext = { flagsLive: 0, prevFlags: null };
@@ -62,8 +75,13 @@ export function emitBlock(insns: Insn[], opts: EmitOptions): string {
     else out.push(`E[${k}](c, I[${k}]);`);
     const last = k === insns.length - 1;
     if (last && !setsEip(i)) out.push(`c.eip = ${hex(next)}|0;`);
-    if (!last && mayStore(i)) out.push(`if (c.smc) { c.eip = ${hex(next)}|0; return ${k + 1}; }`);
+    // (A JMP the block continues through stores nothing: no check after it.)
+    if (!last && mayStore(i) && !(t & T_JUMP)) out.push(`if (c.smc) { c.eip = ${hex(next)}|0; return ${k + 1}; }`);
   }
-  out.push(`return ${insns.length};`);
+  if (loop) {
+    out.push(`if (c.eip !== ${hex(insns[0].eip)}|0 || c.irq || c.stopped || c.icount + ${insns.length} >= c.loopEnd) return ${insns.length};`);
+    out.push(`c.icount += ${insns.length};`);
+    out.push('}');
+  } else out.push(`return ${insns.length};`);
   return out.join('\n');
 }

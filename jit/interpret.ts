@@ -5,7 +5,7 @@
 // benchmark) then costs a decode and a walk, not a JavaScript compilation (~0.1-0.2 ms a block).
 import type { Cpu } from '../src/cpu/state.ts';
 import type { Insn } from '../src/decode/decoder.ts';
-import { T_PRIV, T_IOPL } from '../src/decode/rows.ts';
+import { T_PRIV, T_IOPL, T_JUMP } from '../src/decode/rows.ts';
 import type { Exec } from '../src/semantics/index.ts';
 import { setsEip, mayStore } from './emit.ts';
 
@@ -20,7 +20,7 @@ export function planOf(insns: Insn[]): InterpPlan {
   const flags = new Uint8Array(insns.length);
   for (let k = 0; k < insns.length; k++) {
     const i = insns[k], last = k === insns.length - 1;
-    flags[k] = (last && !setsEip(i) ? 1 : 0) | (!last && mayStore(i) ? 2 : 0) |
+    flags[k] = (last && !setsEip(i) ? 1 : 0) | (!last && mayStore(i) && !(i.row.traits & T_JUMP) ? 2 : 0) |
       (i.row.traits & T_PRIV ? 4 : 0) | (i.row.traits & T_IOPL ? 8 : 0);
   }
   return { flags };

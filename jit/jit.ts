@@ -184,8 +184,8 @@ export class Jit {
     if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
     let bytes = this.codeBytes.get(pp);
     if (!bytes) { bytes = new Uint8Array(4096); this.codeBytes.set(pp, bytes); }
-    const last = src.insns[src.insns.length - 1];
-    bytes.fill(1, phys & 0xfff, Math.min(4096, (phys & 0xfff) + ((last.eip + last.len - eip) >>> 0)));
+    // Mark each instruction's bytes (a block may continue through a JMP within its page).
+    for (const i of src.insns) { const off = i.eip & 0xfff; bytes.fill(1, off, Math.min(4096, off + i.len)); }
     return blk;
   }
 
@@ -242,8 +242,7 @@ export class Jit {
     let sem = '';
     try {
       sem = this.peekSem();
-      c.icount += this.stepCrossing();
-      this.stats.instructions++;
+      c.icount += this.stepCrossing(); // counted in stats.instructions by run()
     } catch (e) {
       if (e !== FAULT) throw e;
       this.stats.faults++;
@@ -277,8 +276,20 @@ export class Jit {
 
   /** Run until `maxInsns` more instructions retire, the CPU halts, or c.stopped is set. */
   run(maxInsns: number): ExitReason {
+    const c = this.c, start = c.icount;
+    this.crossed = 0;
+    const r = this.dispatch(c.icount + maxInsns);
+    // Retired in blocks (including the iterations self-looping blocks commit themselves).
+    this.stats.instructions += c.icount - start - this.crossed;
+    return r;
+  }
+
+  /** Instructions of this run executed outside blocks (page-crossing instructions). */
+  private crossed = 0;
+
+  private dispatch(end: number): ExitReason {
     const c = this.c, s = this.stats;
-    const end = c.icount + maxInsns;
+    c.loopEnd = end;
     let prev: Block | null = null;
     while (c.icount < end) {
       if (c.halted) return 'halt';
@@ -300,10 +311,10 @@ export class Jit {
             p.succEip = c.eip; p.succ = b; p.succGen = c.tlbGen;
           }
         }
-        if (b === null) { c.icount += this.stepCrossing(); prev = null; continue; }
+        if (b === null) { const k = this.stepCrossing(); c.icount += k; this.crossed += k; prev = null; continue; }
         c.smc = false;
         const n = b.fn(c, c.regs, c.mem, c.view, b.execs, b.insns, HELPERS, b);
-        c.icount += n; s.instructions += n; s.blockRuns++;
+        c.icount += n; s.blockRuns++;
         prev = b;
       } catch (e) {
         if (e !== FAULT) throw e;
@@ -311,7 +322,7 @@ export class Jit {
         s.faults++;
         if (b !== null) {
           const k = b.insns.findIndex((x) => (x.eip | 0) === (c.eip | 0));
-          if (k > 0) { c.icount += k; s.instructions += k; }
+          if (k > 0) c.icount += k;
         }
         this.deliverFault();
       }

@@ -64,6 +64,9 @@ export class Cpu {
   /** PAE: walk the four PDPTEs as long-mode L3 entries (R/W, U/S, A, D not reserved), as a
    *  64-bit hypervisor runs a 32-bit PAE guest's L3. */
   paeL3LongMode = false;
+  /** The retired-instruction count at which the translator's current run ends; a block that
+   *  loops on itself inside its generated code stops iterating there. */
+  loopEnd = 0;
   /** Set by an embedder's hook to make the dispatch loop return. */
   stopped = false;
   /** Vector of a fault that had no interrupt hook to go to (then stopped is set). */

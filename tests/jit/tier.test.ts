@@ -20,7 +20,9 @@ describe('first tier (interpreted) then compiled blocks', () => {
     for (const { tierUp, r } of runs) {
       expect([tierUp, r.output, r.cpu.icount, [...r.cpu.regs], r.cpu.eip]).toEqual([tierUp, ref.output, ref.cpu.icount, [...ref.cpu.regs], ref.cpu.eip]);
       const s = r.jit.stats;
-      expect(s.blockRuns).toBe(ref.jit.stats.blockRuns);
+      // Block runs differ (a compiled self-looping block iterates inside one run); retired
+      // instructions do not.
+      expect(s.instructions).toBe(ref.jit.stats.instructions);
       if (tierUp === 0) expect([s.interpretedRuns, s.blocksGenerated]).toEqual([0, s.blocksCompiled]);
       // Every block runs interpreted until its tierUp-th run (that run included), then compiled.
       else expect(s.interpretedRuns).toBe([...r.jit.blocks].reduce((a, b) => a + Math.min(b.runs, tierUp), 0));
