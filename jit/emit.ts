@@ -3,17 +3,24 @@
 // emitter below get straight-line code instead. The source contains only identifiers chosen
 // here and numbers decoded from guest bytes, never guest text.
 import type { Insn } from '../src/decode/decoder.ts';
-import { T_JUMP, T_PRIV, T_IOPL, T_REP, T_REPCC } from '../src/decode/rows.ts';
+import { T_JUMP, T_PRIV, T_IOPL, T_REP, T_REPCC, T_NOWB, T_X87 } from '../src/decode/rows.ts';
 import { INLINE, type EmitContext } from './inline.ts';
 import { NO_FAULT_WITHOUT_MEMORY } from '../src/semantics/index.ts';
 import { flagLiveness } from './liveness.ts';
+import { ACCESS_PROLOGUE, type AccessMode } from './memory-access.ts';
+import { localizeChunk, withLocals } from './locals.ts';
 
 export interface EmitOptions {
   /** Use inline emitters where a row has one (false: every instruction via its semantics). */
   inline: boolean;
   /** Count executions of this block into stats (profiling instrumentation). */
   countExecutions: boolean;
+  /** What the block's mode key guarantees; without it nothing is assumed. */
+  mode?: AccessMode;
 }
+
+/** Assume nothing about segments. */
+export const NO_MODE: AccessMode = { flatData: false, stack32: false, flatCode: false };
 
 /** Rows whose semantics set EIP themselves (transfers, string instructions). */
 export function setsEip(i: Insn): boolean {
@@ -23,6 +30,8 @@ export function setsEip(i: Insn): boolean {
 export function mayFault(i: Insn): boolean {
   const r = i.row;
   if (i.invalid || i.lock || (r.traits & (T_PRIV | T_IOPL))) return true;
+  // LEA computes an address and accesses nothing.
+  if (r.sem === 'lea') return false;
   if (r.modrm && i.mod !== 3) return true;
   if (r.operands.some((o) => o.kind === 'O' || o.kind === 'X' || o.kind === 'Y' || o.kind === 'S')) return true;
   return !NO_FAULT_WITHOUT_MEMORY.has(r.sem);
@@ -31,7 +40,12 @@ export function mayFault(i: Insn): boolean {
 export function mayStore(i: Insn): boolean {
   const r = i.row;
   if (r.traits & (T_JUMP | T_REP | T_REPCC)) return true;
-  if (r.modrm && i.mod !== 3) return true;
+  // A memory operand is written only as the destination (the first operand, without nowb);
+  // as a source (G,E forms, CMP/TEST/BT, LEA's address) it is only read.
+  if (r.modrm && i.mod !== 3 && r.sem !== 'lea' && r.sem !== 'hintnop') {
+    const k0 = r.operands[0]?.kind;
+    if ((r.traits & T_X87) || ((k0 === 'E' || k0 === 'M') && !(r.traits & T_NOWB))) return true;
+  }
   if (r.operands.some((o) => o.kind === 'O' || o.kind === 'Y')) return true;
   return /^(push|pusha|pushaw|pushf|pushfw|enter|call|calln|callf|cmpxchg8b)$/.test(r.sem);
 }
@@ -49,39 +63,70 @@ export function selfLoop(insns: Insn[]): boolean {
   return ((last.eip + last.len + last.imm) | 0) === start || (last.row.sem === 'jcc' && ((last.eip + last.len) | 0) === start);
 }
 
-/** Emit the body of `function (c, r, m, v, E, I, H)`; returns the JS source text. */
-export function emitBlock(insns: Insn[], opts: EmitOptions): string {
+/** How a block's code sits in a region function (region.ts): one case of its switch. */
+export interface MemberShape {
+  /** The member's index in the region (execution counters, fault accounting). */
+  index: number;
+  /** Where the member's instructions start in the region's E and I arrays. */
+  offset: number;
+  /** Leave the region after this member (its last instruction may change state the region's
+   *  members were translated under) instead of going on to the member at the new EIP. */
+  exit: boolean;
+  /** Status flags that may be read after the member's last instruction. */
+  liveOut: number;
+}
+
+/** Emit the body of `function (c, r, m, v, E, I, H)`; returns the JS source text. As a
+ *  region member the code retires its instructions into c.icount itself and ends with `break`
+ *  (on to the region's loop) or `return 0` (back to the dispatch loop); the region function
+ *  adds the locals' declarations (locals.ts) around all of its members. */
+export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape): string {
   const out: string[] = [];
-  const loop = opts.inline && selfLoop(insns);
+  const locals = opts.inline;
+  const emit = (code: string): void => { out.push(locals ? localizeChunk(code) : code); };
+  const loop = opts.inline && !member && selfLoop(insns);
   if (loop) out.push('for (;;) {');
-  if (opts.countExecutions) out.push('H.count(B);');
-  const live = flagLiveness(insns, mayFault, mayStore);
-  const ctx: EmitContext = { flagsLive: 0, prevFlags: null };
+  const o = member?.offset ?? 0;
+  if (opts.countExecutions) out.push(member ? `H.countAt(B, ${member.index});` : 'H.count(B);');
+  const live = flagLiveness(insns, mayFault, mayStore, member?.liveOut);
+  const ctx: EmitContext = { flagsLive: 0, prevFlags: null, mode: opts.mode ?? NO_MODE };
   for (let k = 0; k < insns.length; k++) {
     const i = insns[k];
     const next = (i.eip + i.len) | 0;
     const t = i.row.traits;
+    const code: string[] = [];
     out.push(`// ${hex(i.eip)}`);
-    // EIP is exact at every instruction that can fault; elsewhere it is set at the block's end.
-    if (!opts.inline || mayFault(i) || setsEip(i)) out.push(`c.eip = ${hex(i.eip)}|0;`);
-    if (i.invalid) { out.push('H.ud();'); break; }
-    if (t & T_PRIV) out.push('if (c.cpl !== 0) H.gp0();');
-    if (t & T_IOPL) out.push('if (c.cpl > ((c.flags >> 12) & 3)) H.gp0();');
     ctx.flagsLive = live[k];
-    const inl = opts.inline ? INLINE[i.row.sem]?.(i, ctx) : undefined;
+    ctx.noFault = false;
+    const inl = opts.inline && !i.invalid ? INLINE[i.row.sem]?.(i, ctx) : undefined;
     ctx.prevFlags = inl ? ctx.nextPrevFlags ?? null : null;
     ctx.nextPrevFlags = null;
-    if (inl !== undefined && inl !== null) out.push(inl);
-    else out.push(`E[${k}](c, I[${k}]);`);
+    // EIP is exact at every instruction that can fault and before every semantic function;
+    // elsewhere it is set at the block's end.
+    const generic = inl === undefined || inl === null;
+    if (generic || (mayFault(i) && !ctx.noFault)) code.push(`c.eip = ${hex(i.eip)}|0;`);
+    if (i.invalid) { code.push('H.ud();'); emit(code.join('\n')); break; }
+    if (t & T_PRIV) code.push('if (c.cpl !== 0) H.gp0();');
+    if (t & T_IOPL) code.push('if (c.cpl > ((c.flags >> 12) & 3)) H.gp0();');
+    if (inl !== undefined && inl !== null) code.push(inl);
+    else code.push(`E[${k + o}](c, I[${k + o}]);`);
     const last = k === insns.length - 1;
-    if (last && !setsEip(i)) out.push(`c.eip = ${hex(next)}|0;`);
+    if (last && !setsEip(i)) code.push(`c.eip = ${hex(next)}|0;`);
     // (A JMP the block continues through stores nothing: no check after it.)
-    if (!last && mayStore(i) && !(t & T_JUMP)) out.push(`if (c.smc) { c.eip = ${hex(next)}|0; return ${k + 1}; }`);
+    if (!last && mayStore(i) && !(t & T_JUMP)) {
+      code.push(member ? `if (c.smc) { c.eip = ${hex(next)}|0; c.icount += ${k + 1}; return 0; }` : `if (c.smc) { c.eip = ${hex(next)}|0; return ${k + 1}; }`);
+    }
+    emit(code.join('\n'));
   }
-  if (loop) {
-    out.push(`if (c.eip !== ${hex(insns[0].eip)}|0 || c.irq || c.stopped || c.icount + ${insns.length} >= c.loopEnd) return ${insns.length};`);
+  if (member) {
+    out.push(`c.icount += ${insns.length};`);
+    emit(member.exit ? 'return 0;' : 'break;');
+  } else if (loop) {
+    emit(`if (c.eip !== ${hex(insns[0].eip)}|0 || c.irq || c.stopped || c.icount + ${insns.length} >= c.loopEnd) return ${insns.length};`);
     out.push(`c.icount += ${insns.length};`);
     out.push('}');
-  } else out.push(`return ${insns.length};`);
-  return out.join('\n');
+  } else emit(`return ${insns.length};`);
+  const body = out.join('\n');
+  if (member) return body;
+  return `${ACCESS_PROLOGUE}\n${locals ? withLocals(body) : body}`;
 }

@@ -12,6 +12,7 @@ import { fault, GP } from '../src/cpu/fault.ts';
 import { pushValue, popValue, peek, setSp, spAdd } from '../src/semantics/stack.ts';
 import { shift } from '../src/semantics/shift.ts';
 import { imulTrunc } from '../src/semantics/muldiv.ts';
+import { loadExpr, loadForUpdateExpr, storeStmt, jumpTarget, type AccessMode } from './memory-access.ts';
 
 const STACK32 = 0x4000; // SS.B (ATTR_DB)
 
@@ -86,6 +87,11 @@ export interface EmitContext {
   prevFlags: { kind: 'sub' | 'logic'; size: number } | null;
   /** Set by an emitter that recorded flags inline, for the next instruction. */
   nextPrevFlags?: { kind: 'sub' | 'logic'; size: number } | null;
+  /** What the block's mode key guarantees (memory-access.ts). */
+  mode: AccessMode;
+  /** Set by an emitter whose code cannot fault although the row may (a near jump when CS's
+   *  limit is 4 GiB): then EIP need not be recorded before it. */
+  noFault?: boolean;
 }
 type Emitter = (i: Insn, ctx: EmitContext) => string | null;
 
@@ -104,11 +110,11 @@ function eaExpr(i: Insn): string | null {
   return parts.length === 1 ? `(${parts[0]})|0` : `(${parts.join(' + ')})|0`;
 }
 
-/** Register-or-memory read/write for 32-bit E operands (memory through H.rd32/H.wr32). */
-function eRead(i: Insn): string | null {
+/** Register-or-memory read for 32-bit E operands. */
+function eRead(i: Insn, ctx: EmitContext): string | null {
   if (i.mod === 3) return reg32(i.rm);
   const e = eaExpr(i);
-  return e ? `H.rd32(c, ${i.eaSeg}, ${e})` : null;
+  return e ? loadExpr(ctx.mode, 4, i.eaSeg, e) : null;
 }
 
 /** Byte register n (AL CL DL BL AH CH DH BH) as a 0..255 expression, and its assignment. */
@@ -117,11 +123,10 @@ const setByteReg = (n: number, v: string): string =>
   n < 4 ? `r[${n}] = (r[${n}] & ~0xff) | ((${v}) & 0xff);` : `r[${n - 4}] = (r[${n - 4}] & ~0xff00) | (((${v}) & 0xff) << 8);`;
 
 /** E operand of `sz` bytes (1, 2, 4) as a zero-extended value, or null. */
-function eReadSized(i: Insn, sz: number): string | null {
+function eReadSized(i: Insn, sz: number, ctx: EmitContext): string | null {
   if (i.mod === 3) return sz === 1 ? byteReg(i.rm) : sz === 2 ? `(r[${i.rm}] & 0xffff)` : reg32(i.rm);
   const e = eaExpr(i);
-  if (!e) return null;
-  return sz === 1 ? `H.rd8(c, ${i.eaSeg}, ${e})` : sz === 2 ? `H.rd16(c, ${i.eaSeg}, ${e})` : `H.rd32(c, ${i.eaSeg}, ${e})`;
+  return e ? loadExpr(ctx.mode, sz, i.eaSeg, e) : null;
 }
 
 /** 8-bit ALU operations whose destination is a register or that write nothing (CMP, TEST).
@@ -135,20 +140,20 @@ function alu8(i: Insn, ctx: EmitContext): string | null {
   if (k0 === 'E' && ops[0].size === 'b') {
     if (i.mod === 3) { dst = byteReg(i.rm); const rm = i.rm; set = (v) => setByteReg(rm, v); }
     else if (wb) return null;
-    else { const e = eReadSized(i, 1); if (!e) return null; dst = e; }
+    else { const e = eReadSized(i, 1, ctx); if (!e) return null; dst = e; }
   } else if (k0 === 'G' && ops[0].size === 'b') { dst = byteReg(i.reg); const g = i.reg; set = (v) => setByteReg(g, v); }
   else if (k0 === 'fixed' && ops[0].fixed === 'AL') { dst = byteReg(0); set = (v) => setByteReg(0, v); }
   else return null;
   let src: string;
   if (k1 === 'G' && ops[1].size === 'b') src = byteReg(i.reg);
   else if (k1 === 'I' && (ops[1].size === 'b' || ops[1].size === 'bs')) src = String(i.imm & 0xff);
-  else if (k1 === 'E' && ops[1].size === 'b') { const e = eReadSized(i, 1); if (!e) return null; src = e; }
+  else if (k1 === 'E' && ops[1].size === 'b') { const e = eReadSized(i, 1, ctx); if (!e) return null; src = e; }
   else return null;
   const keep = (ctx.flagsLive & 0x8d5) !== 0;
   const sym = name in LAZY ? LAZY[name][1] : LOGIC[name];
   if (!sym) return null;
   // With dead flags a CMP/TEST still performs its memory load (it may fault or set an accessed bit).
-  if (!keep) return wb ? set!(`${dst} ${sym} ${src}`) : [dst, src].filter((x) => x.startsWith('H.')).map((x) => `${x};`).join(' ');
+  if (!keep) return wb ? set!(`${dst} ${sym} ${src}`) : i.mod !== 3 ? `${k0 === 'E' ? dst : src};` : '';
   if (name in LAZY) {
     const op = LAZY[name][0];
     ctx.nextPrevFlags = op === 3 ? { kind: 'sub', size: 1 } : null;
@@ -194,7 +199,7 @@ function shiftAny(i: Insn, ctx: EmitContext): string | null {
   else if (ops[1].kind === 'fixed' && ops[1].fixed === '1') n = '1';
   else if (ops[1].kind === 'fixed' && ops[1].fixed === 'CL') n = '(r[1] & 0xff)';
   else return null;
-  const loc = dstLoc(i, sz);
+  const loc = dstLoc(i, sz, ctx);
   if (!loc) return null;
   return `{ ${loc.pre}const t = H.shf(c, ${i.reg}, ${loc.rd}, ${n}, ${sz}); ${loc.wr('t')} }`;
 }
@@ -203,7 +208,7 @@ function shiftAny(i: Insn, ctx: EmitContext): string | null {
 function imul32(i: Insn, ctx: EmitContext): string | null {
   const ops = i.row.operands;
   if (i.osz !== 4 || ops[0].kind !== 'G') return null;
-  const src = eRead(i);
+  const src = eRead(i, ctx);
   if (!src) return null;
   if (ctx.flagsLive & 0x8d5) {
     if (ops.length === 2 && ops[1].kind === 'E') return `r[${i.reg}] = H.imulT(c, r[${i.reg}], ${src}, 4);`;
@@ -219,28 +224,28 @@ function imul32(i: Insn, ctx: EmitContext): string | null {
 }
 
 /** MOVZX/MOVSX into a 32-bit register. */
-function movx(i: Insn, signed: boolean): string | null {
+function movx(i: Insn, signed: boolean, ctx: EmitContext): string | null {
   const ops = i.row.operands;
   if (i.osz !== 4 || ops[0].kind !== 'G' || ops[1].kind !== 'E') return null;
   const sz = opSize(ops[1].size, i.osz);
   if (sz !== 1 && sz !== 2) return null;
-  const v = eReadSized(i, sz);
+  const v = eReadSized(i, sz, ctx);
   if (!v) return null;
   const sh = sz === 1 ? 24 : 16;
   return signed ? `r[${i.reg}] = (${v} << ${sh}) >> ${sh};` : `r[${i.reg}] = ${v};`;
 }
 
 /** MOV of bytes: Eb,Ib  Gb,Eb  Eb,Gb  Zb,Ib. */
-function mov8(i: Insn): string | null {
+function mov8(i: Insn, ctx: EmitContext): string | null {
   const ops = i.row.operands, k0 = ops[0].kind, k1 = ops[1].kind;
   if (ops[0].size !== 'b' || ops[1].size !== 'b') return null;
   if (k0 === 'Z' && k1 === 'I') return setByteReg(i.zreg, String(i.imm & 0xff));
-  if (k0 === 'G' && k1 === 'E') { const v = eReadSized(i, 1); return v ? setByteReg(i.reg, v) : null; }
+  if (k0 === 'G' && k1 === 'E') { const v = eReadSized(i, 1, ctx); return v ? setByteReg(i.reg, v) : null; }
   if (k0 === 'E' && (k1 === 'G' || k1 === 'I')) {
     const v = k1 === 'G' ? byteReg(i.reg) : String(i.imm & 0xff);
     if (i.mod === 3) return setByteReg(i.rm, v);
     const e = eaExpr(i);
-    return e ? `H.wr8(c, ${i.eaSeg}, ${e}, ${v});` : null;
+    return e ? storeStmt(ctx.mode, 1, i.eaSeg, e, v) : null;
   }
   return null;
 }
@@ -252,13 +257,13 @@ const LOGIC: Record<string, string> = { and: '&', or: '|', xor: '^', test: '&' }
 
 /** Where an ALU destination lives: a register (32-bit or byte) or memory read for update
  *  (H.ru32/H.ru8 check it for writing first, so the write after cannot fault). */
-function dstLoc(i: Insn, sz: number): { pre: string; rd: string; wr: (t: string) => string } | null {
+function dstLoc(i: Insn, sz: number, ctx: EmitContext): { pre: string; rd: string; wr: (t: string) => string } | null {
   const op = i.row.operands[0];
   if (op.kind === 'E' && i.mod !== 3) {
     const e = eaExpr(i);
     if (!e) return null;
-    const s = i.eaSeg, w = sz === 1 ? 'wr8' : 'wr32';
-    return { pre: `const o = ${e}; `, rd: `H.${sz === 1 ? 'ru8' : 'ru32'}(c, ${s}, o)`, wr: (t) => `H.${w}(c, ${s}, o, ${t});` };
+    const s = i.eaSeg;
+    return { pre: `const o = ${e}; `, rd: loadForUpdateExpr(ctx.mode, sz, s, 'o'), wr: (t) => storeStmt(ctx.mode, sz, s, 'o', t) };
   }
   let n: number;
   if (op.kind === 'E') n = i.rm;
@@ -283,13 +288,13 @@ function aluRmw(i: Insn, ctx: EmitContext): string | null {
   if (ops.length !== 2 || name === 'cmp' || name === 'test') return null;
   const sz = aluSize(i);
   if (sz === null) return null;
-  const loc = dstLoc(i, sz);
+  const loc = dstLoc(i, sz, ctx);
   if (!loc) return null;
   const k1 = ops[1].kind;
   let src: string | null;
   if (k1 === 'G') src = sz === 1 ? byteReg(i.reg) : reg32(i.reg);
   else if (k1 === 'I') src = sz === 1 ? String(i.imm & 0xff) : hex(i.imm) + '|0';
-  else if (k1 === 'E' && ops[0].kind !== 'E') src = eReadSized(i, sz);
+  else if (k1 === 'E' && ops[0].kind !== 'E') src = eReadSized(i, sz, ctx);
   else return null;
   if (!src) return null;
   const m = (x: string): string => (sz === 1 ? `(${x}) & 0xff` : `(${x})|0`);
@@ -315,7 +320,7 @@ function unop(i: Insn, ctx: EmitContext): string | null {
   if (op.kind !== 'E' && op.kind !== 'Z') return null;
   const sz = aluSize(i);
   if (sz === null) return null;
-  const loc = dstLoc(i, sz);
+  const loc = dstLoc(i, sz, ctx);
   if (!loc) return null;
   const m = (x: string): string => (sz === 1 ? `(${x}) & 0xff` : `(${x})|0`);
   let t: string, fl: string;
@@ -344,11 +349,11 @@ function alu(i: Insn, ctx: EmitContext): string | null {
   if (k0 === 'E' && i.mod === 3) dst = reg32(i.rm);
   else if (k0 === 'G') dst = reg32(i.reg);
   else if (k0 === 'fixed' && ops[0].fixed === 'eAX') dst = reg32(0);
-  else if (k0 === 'E' && (nm === 'cmp' || nm === 'test')) { const e = eRead(i); if (!e) return null; dst = e; }
+  else if (k0 === 'E' && (nm === 'cmp' || nm === 'test')) { const e = eRead(i, ctx); if (!e) return null; dst = e; }
   else return null;
   if (k1 === 'G') src = reg32(i.reg);
   else if (k1 === 'I') src = hex(i.imm) + '|0';
-  else if (k1 === 'E') { const e = eRead(i); if (!e) return null; src = e; }
+  else if (k1 === 'E') { const e = eRead(i, ctx); if (!e) return null; src = e; }
   else return null;
   const name = i.row.sem;
   const wb = name !== 'cmp' && name !== 'test';
@@ -372,63 +377,81 @@ function alu(i: Insn, ctx: EmitContext): string | null {
 
 /** PUSH r32 / imm / r/m32 with a 32-bit operand size (the value is read before ESP moves:
  *  PUSH ESP pushes the old ESP, PUSH [ESP+d] addresses with the old ESP). */
-function push(i: Insn): string | null {
+function push(i: Insn, ctx: EmitContext): string | null {
   const op = i.row.operands[0];
   if (i.osz !== 4) return null;
   let v: string | null;
   if (op.kind === 'Z') v = reg32(i.zreg);
   else if (op.kind === 'I') v = hex(i.imm) + '|0';
-  else if (op.kind === 'E') v = eRead(i);
+  else if (op.kind === 'E') v = eRead(i, ctx);
   else return null;
-  return v ? `H.push32(c, ${v});` : null;
+  if (!v) return null;
+  return flatStack(ctx) ? `{ const w = ${v}; ${pushStmt(ctx, 'w')} }` : `H.push32(c, ${v});`;
 }
+
+/** A flat 32-bit stack (SS flat, SS.B set): pushes and pops are inline memory accesses. */
+const flatStack = (ctx: EmitContext): boolean => ctx.mode.flatData && ctx.mode.stack32;
+/** Push `w` (a name): the store first, so a fault leaves ESP as it was. */
+const pushStmt = (ctx: EmitContext, w: string): string => `const s = (r[4] - 4)|0; ${storeStmt(ctx.mode, 4, SS, 's', w)} r[4] = s;`;
 
 /** Direct and indirect near CALL with a 32-bit operand size: the target is checked against
  *  the CS limit before the push, and EIP changes only after the push succeeded. */
-function call(i: Insn): string | null {
+function call(i: Insn, ctx: EmitContext): string | null {
   if (i.osz !== 4) return null;
   const next = (i.eip + i.len) | 0;
   let t: string | null;
   if (i.row.sem === 'call') t = `${hex(next + i.imm)}|0`;
-  else t = eRead(i);
-  return t ? `{ const t = H.jt(c, ${t}); H.push32(c, ${hex(next)}|0); c.eip = t; }` : null;
+  else t = eRead(i, ctx);
+  if (!t) return null;
+  if (flatStack(ctx)) return `{ const t = ${jumpTarget(ctx.mode, t)}; ${pushStmt(ctx, `${hex(next)}|0`)} c.eip = t; }`;
+  return `{ const t = ${jumpTarget(ctx.mode, t)}; H.push32(c, ${hex(next)}|0); c.eip = t; }`;
 }
 
 export const INLINE: Record<string, Emitter> = {
   push, call, calln: call,
   nop() { return ''; },
-  mul(i) {
+  mul(i, ctx) {
     if (i.osz !== 4 || i.row.operands[0].size !== 'v') return null;
-    const v = eRead(i);
+    const v = eRead(i, ctx);
     return v ? `H.mul32(c, ${v});` : null;
   },
-  pop(i) {
+  pop(i, ctx) {
     if (i.osz !== 4 || i.row.operands[0].kind !== 'Z') return null;
+    // POP ESP: ESP is incremented, then the popped value written to it.
+    if (flatStack(ctx)) return `{ const s = r[4], w = ${loadExpr(ctx.mode, 4, SS, 's')}; r[4] = (s + 4)|0; r[${i.zreg}] = w; }`;
     return `r[${i.zreg}] = H.pop32(c);`;
   },
-  ret(i) {
+  ret(i, ctx) {
     if (i.osz !== 4) return null;
-    return `c.eip = H.ret32(c, ${i.row.operands.length ? i.imm & 0xffff : 0});`;
+    const n = i.row.operands.length ? i.imm & 0xffff : 0;
+    if (!flatStack(ctx)) return `c.eip = H.ret32(c, ${n});`;
+    // The target is checked against CS's limit before ESP moves (#GP(0)).
+    const check = ctx.mode.flatCode ? '' : ' if ((t >>> 0) > (c.slimit[1] >>> 0)) H.gp0();';
+    return `{ const s = r[4], t = ${loadExpr(ctx.mode, 4, SS, 's')};${check} r[4] = (s + ${4 + n})|0; c.eip = t; }`;
   },
-  leave(i) { return i.osz === 4 ? 'H.leave32(c);' : null; },
+  leave(i, ctx) {
+    if (i.osz !== 4) return null;
+    if (flatStack(ctx)) return `{ const s = r[5], w = ${loadExpr(ctx.mode, 4, SS, 's')}; r[4] = (s + 4)|0; r[5] = w; }`;
+    return 'H.leave32(c);';
+  },
   add: alu, adc: alu, sub: alu, sbb: alu, cmp: alu, and: alu, or: alu, xor: alu, test: alu,
-  mov(i) {
+  mov(i, ctx) {
     const ops = i.row.operands;
-    if (ops[0].size === 'b' && ops[1].size === 'b') return mov8(i);
+    if (ops[0].size === 'b' && ops[1].size === 'b') return mov8(i, ctx);
     if (i.osz !== 4) return null;
     if (ops[0].size === 'b' || ops[1].size === 'b' || ops[0].kind === 'S' || ops[1].kind === 'S' || ops[0].kind === 'O' || ops[1].kind === 'O') return null;
     const k0 = ops[0].kind, k1 = ops[1].kind;
     if (k0 === 'Z' && k1 === 'I') return `r[${i.zreg}] = ${hex(i.imm)}|0;`;
-    if (k0 === 'G' && k1 === 'E') { const e = eRead(i); return e ? `r[${i.reg}] = ${e};` : null; }
+    if (k0 === 'G' && k1 === 'E') { const e = eRead(i, ctx); return e ? `r[${i.reg}] = ${e};` : null; }
     if (k0 === 'E' && k1 === 'G') {
       if (i.mod === 3) return `r[${i.rm}] = r[${i.reg}];`;
       const e = eaExpr(i);
-      return e ? `H.wr32(c, ${i.eaSeg}, ${e}, r[${i.reg}]);` : null;
+      return e ? storeStmt(ctx.mode, 4, i.eaSeg, e, `r[${i.reg}]`) : null;
     }
     if (k0 === 'E' && k1 === 'I') {
       if (i.mod === 3) return `r[${i.rm}] = ${hex(i.imm)}|0;`;
       const e = eaExpr(i);
-      return e ? `H.wr32(c, ${i.eaSeg}, ${e}, ${hex(i.imm)}|0);` : null;
+      return e ? storeStmt(ctx.mode, 4, i.eaSeg, e, `${hex(i.imm)}|0`) : null;
     }
     return null;
   },
@@ -441,18 +464,20 @@ export const INLINE: Record<string, Emitter> = {
     if (i.osz !== 4) return null;
     const next = (i.eip + i.len) | 0, target = (next + i.imm) | 0;
     const cond = fusedCondition(i.row.cc, ctx.prevFlags) ?? `H.cc(c, ${i.row.cc})`;
-    return `c.eip = ${cond} ? H.jt(c, ${hex(target)}|0) : ${hex(next)}|0;`;
+    ctx.noFault = ctx.mode.flatCode;
+    return `c.eip = ${cond} ? ${jumpTarget(ctx.mode, `${hex(target)}|0`)} : ${hex(next)}|0;`;
   },
-  movzx(i) { return movx(i, false); },
-  movsx(i) { return movx(i, true); },
+  movzx(i, ctx) { return movx(i, false, ctx); },
+  movsx(i, ctx) { return movx(i, true, ctx); },
   shift: shiftAny,
   imul: imul32,
   imul2: imul32,
   inc: unop, dec: unop, neg: unop, not: unop,
-  jmp(i) {
+  jmp(i, ctx) {
     if (i.osz !== 4) return null;
     const target = (i.eip + i.len + i.imm) | 0;
-    return `c.eip = H.jt(c, ${hex(target)}|0);`;
+    ctx.noFault = ctx.mode.flatCode;
+    return `c.eip = ${jumpTarget(ctx.mode, `${hex(target)}|0`)};`;
   },
 };
 

@@ -3,7 +3,7 @@
 // A block returns how many instructions it retired; a fault is a thrown CpuFault with c.eip
 // at the faulting instruction, and the loop hands it to the CPU's interrupt hook.
 import type { Cpu } from '../src/cpu/state.ts';
-import { CS, SS, IOPL, TF } from '../src/cpu/regs.ts';
+import { CS, SS, DS, ES, IOPL, TF } from '../src/cpu/regs.ts';
 import { FAULT, fault, GP, UD, PF_, DB } from '../src/cpu/fault.ts';
 import { fetchPhys, fetchByte, rd32, wr32, rd16, wr16, rd8, wr8 } from '../src/cpu/memory.ts';
 import { protectCodePage } from '../src/cpu/paging.ts';
@@ -17,6 +17,8 @@ import { newStats, bail, type JitStats } from './stats.ts';
 import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
 import { interpretBlock, planOf, type InterpPlan } from './interpret.ts';
+import { emitRegion, MAX_REGION_INSNS } from './region.ts';
+import type { AccessMode } from './memory-access.ts';
 
 export type BlockFn = (c: Cpu, r: Int32Array, m: Uint8Array, v: DataView, E: Exec[], I: Insn[], H: Helpers, B: Block) => number;
 /** The parameters of every block function, in BlockFn's order: the only free names its code
@@ -44,6 +46,21 @@ export interface Block {
   compiled: boolean;
   /** What the first tier needs to walk the block (null once compiled). */
   plan: InterpPlan | null;
+  /** The E and I arrays `fn` indexes: the block's own, or its region's. */
+  fE: Exec[]; fI: Insn[];
+  /** The region whose function `fn` is, if any. */
+  region: Region | null;
+}
+
+/** Hot blocks of one page compiled into one function (region.ts). */
+export interface Region {
+  members: Block[];
+  fn: BlockFn;
+  source: string;
+  /** The member that was running when a fault unwound the region (set by H.rfault). */
+  faultAt: number;
+  /** Blocks of the page that became hot since the region was built (compiled on their own). */
+  hotSince: number;
 }
 
 export interface Helpers extends InlineHelpers {
@@ -52,16 +69,20 @@ export interface Helpers extends InlineHelpers {
   jt(c: Cpu, target: number): number;
   rd32: typeof rd32; wr32: typeof wr32; rd16: typeof rd16; wr16: typeof wr16; rd8: typeof rd8; wr8: typeof wr8;
   count(b: Block): void;
+  countAt(b: Block, j: number): void;
+  rfault(b: Block, j: number): void;
   keepCF(c: Cpu): void;
 }
 /** The helper names generated code may call as `H.<name>`. */
-export const HELPER_NAMES: readonly string[] = ['ud', 'gp0', 'cc', 'jt', 'rd32', 'wr32', 'rd16', 'wr16', 'rd8', 'wr8', 'count', 'keepCF', ...INLINE_HELPER_NAMES] satisfies (keyof Helpers)[];
+export const HELPER_NAMES: readonly string[] = ['ud', 'gp0', 'cc', 'jt', 'rd32', 'wr32', 'rd16', 'wr16', 'rd8', 'wr8', 'count', 'countAt', 'rfault', 'keepCF', ...INLINE_HELPER_NAMES] satisfies (keyof Helpers)[];
 const HELPERS: Helpers = {
   ud: () => fault(UD), gp0: () => fault(GP, 0),
   cc: testCC,
   jt(c, target) { if ((target >>> 0) > (c.slimit[CS] >>> 0)) fault(GP, 0); return target; },
   rd32, wr32, rd16, wr16, rd8, wr8,
   count(b) { b.count++; },
+  countAt(b, j) { b.region!.members[j].count++; },
+  rfault(b, j) { b.region!.faultAt = j; },
   keepCF(c) { materialize(c, 1); },
   ...INLINE_HELPERS,
 };
@@ -78,6 +99,9 @@ export interface JitOptions {
   /** Executions a block spends interpreted (jit/interpret.ts) before it is compiled to
    *  JavaScript; 0 compiles every block at once. */
   tierUp: number;
+  /** Compile a page's hot blocks together into one function (region.ts); off in single-step
+   *  mode and with source maps (profiles attribute host time per block function). */
+  regions: boolean;
 }
 
 /** Default first-tier executions: compiling a block costs about as much as interpreting it
@@ -101,15 +125,26 @@ export class Jit {
   readonly blocks = new Set<Block>();
   /** With instrumentation on: blocks dropped from the cache, kept so their counts still count. */
   readonly dropped: Block[] = [];
+  /** physical page -> mode -> its region */
+  private regions = new Map<number, Map<number, Region>>();
+  private readonly useRegions: boolean;
 
   constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
-    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
+    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, regions: true, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
+    this.useRegions = this.opts.regions && !this.opts.singleStep && !this.opts.sourceMaps;
     c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
   }
 
+  /** The mode a block is translated for: CPL (bits 0-1), CS.D (2), SS.B (3), CS limit 4 GiB
+   *  (4: near transfers need no limit check), DS/ES/SS flat (5: base 0, limit 4 GiB, present
+   *  writable expand-up data, so memory accesses through them skip the segment checks). */
   modeKey(): number {
-    const c = this.c;
-    return c.cpl | ((c.sattr[CS] >> 12) & 4) | ((c.sattr[SS] >> 11) & 8);
+    const c = this.c, a = c.sattr, b = c.sbase, l = c.slimit;
+    let k = c.cpl | ((a[CS] >> 12) & 4) | ((a[SS] >> 11) & 8);
+    if (l[CS] === -1) k |= 16;
+    if ((b[DS] | b[ES] | b[SS]) === 0 && (l[DS] & l[ES] & l[SS]) === -1 &&
+        (a[DS] & a[ES] & a[SS] & 0x92) === 0x92 && ((a[DS] | a[ES] | a[SS]) & 0x0c) === 0) k |= 32;
+    return k;
   }
 
   /** A store hit a code page: drop the page's blocks only if it touched translated bytes
@@ -138,6 +173,7 @@ export class Jit {
     this.stats.blocksInvalidated += m.size;
     this.blockCount -= m.size;
     this.pages.delete(pp);
+    this.regions.delete(pp);
   }
 
   flushCache(): void {
@@ -145,18 +181,17 @@ export class Jit {
     this.codeBytes.clear();
     for (const b of this.blocks) { b.valid = false; if (this.opts.instrument && b.count) this.dropped.push(b); }
     this.stats.blocksEvicted += this.blocks.size;
-    this.pages.clear(); this.blocks.clear(); this.blockCount = 0;
+    this.pages.clear(); this.blocks.clear(); this.blockCount = 0; this.regions.clear();
     this.stats.cacheFlushes++;
   }
 
   /** Find or build the block at the current EIP. Throws a fault for fetch errors. */
-  private lookup(): Block | null {
+  private lookup(mode: number): Block | null {
     const c = this.c;
     const eip = c.eip;
     if ((eip >>> 0) > (c.slimit[CS] >>> 0)) fault(GP, 0);
     const lin = (c.sbase[CS] + eip) | 0;
     const phys = fetchPhys(c, lin);
-    const mode = this.modeKey();
     const pp = phys >>> 12;
     if (pp >= c.memPages) { bail(this.stats, 'fetch-outside-ram'); return null; }
     let m = this.pages.get(pp);
@@ -186,6 +221,7 @@ export class Jit {
     if (!bytes) { bytes = new Uint8Array(4096); this.codeBytes.set(pp, bytes); }
     // Mark each instruction's bytes (a block may continue through a JMP within its page).
     for (const i of src.insns) { const off = i.eip & 0xfff; bytes.fill(1, off, Math.min(4096, off + i.len)); }
+    if (this.opts.tierUp <= 0) this.promote(blk);
     return blk;
   }
 
@@ -198,11 +234,60 @@ export class Jit {
       phys, eip, mode, fn: this.firstTier, insns, execs, source: '', valid: true, count: 0,
       succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
       chainable: !setsEip(last) || CHAIN_SEMS.has(last.row.sem), runs: 0, compiled: false, plan: null,
+      fE: execs, fI: insns, region: null,
     };
     this.stats.blocksCompiled++;
-    if (this.opts.tierUp <= 0) this.compile(blk);
-    else blk.plan = planOf(insns);
+    if (this.opts.tierUp > 0) blk.plan = planOf(insns);
     return blk;
+  }
+
+  /** A block became hot: compile it on its own, or rebuild its page's region with it (when
+   *  the page has other hot blocks and enough of them became hot since the last build that
+   *  the rebuild is worth its compile time: rebuilds stay O(n log n) in the page's blocks). */
+  private promote(b: Block): void {
+    if (!this.useRegions) { this.compile(b); return; }
+    const pp = b.phys >>> 12, lp = b.eip >>> 12;
+    let rm = this.regions.get(pp);
+    const r = rm?.get(b.mode);
+    if (r) {
+      if ((r.members[0].eip >>> 12) !== lp || ++r.hotSince < Math.max(1, r.members.length >> 2)) { this.compile(b); return; }
+    }
+    const cands: Block[] = [];
+    for (const x of this.pages.get(pp)?.values() ?? []) {
+      if (x.valid && x.mode === b.mode && (x.eip >>> 12) === lp && (x === b || x.compiled)) cands.push(x);
+    }
+    if (cands.length < 2) { this.compile(b); return; }
+    // The blocks that became hot first stay members when the page has more than a region holds.
+    cands.sort((x, y) => (x === b ? -1 : y === b ? 1 : (x.eip >>> 0) - (y.eip >>> 0)));
+    const members: Block[] = [];
+    let n = 0;
+    for (const x of cands) if (n + x.insns.length <= MAX_REGION_INSNS) { members.push(x); n += x.insns.length; }
+    if (members.length < 2) { this.compile(b); return; }
+    if (r) for (const x of r.members) if (!members.includes(x) && x.valid) { x.region = null; this.compile(x); }
+    if (!rm) { rm = new Map(); this.regions.set(pp, rm); }
+    rm.set(b.mode, this.compileRegion(members, lp));
+  }
+
+  /** Generate one function for `members` (all on linear page `lp`) and make it theirs. */
+  private compileRegion(members: Block[], lp: number): Region {
+    const t0 = performance.now();
+    const first = members[0];
+    const body = emitRegion(members.map((x) => ({ eip: x.eip, insns: x.insns, exit: !x.chainable })), lp << 12,
+      { inline: true, countExecutions: this.opts.instrument, mode: accessMode(first.mode) });
+    const url = `xenjit://region/${hex(first.phys & ~0xfff)}/${first.mode}/${this.stats.regionsGenerated}.js`;
+    const source = `return function rgn_${(lp >>> 0).toString(16).padStart(5, '0')}(${BLOCK_PARAMS.join(', ')}) {\n${body}\n}\n//# sourceURL=${url}`;
+    const fn = new Function(source)() as BlockFn;
+    const E: Exec[] = [], I: Insn[] = [];
+    for (const x of members) { E.push(...x.execs); I.push(...x.insns); }
+    const region: Region = { members, fn, source, faultAt: 0, hotSince: 0 };
+    for (const x of members) {
+      if (!x.compiled) this.stats.blocksGenerated++;
+      x.fn = fn; x.fE = E; x.fI = I; x.region = region; x.compiled = true; x.plan = null; x.source = '';
+    }
+    this.stats.regionsGenerated++;
+    this.stats.regionMembers += members.length;
+    this.stats.compileMs += performance.now() - t0;
+    return region;
   }
 
   /** Every block's function until it is compiled: walk it through its semantics, count the
@@ -211,7 +296,7 @@ export class Jit {
   private readonly firstTier: BlockFn = (c, _r, _m, _v, E, I, H, B) => {
     if (this.opts.instrument) B.count++;
     const plan = B.plan!;
-    if (++B.runs >= this.opts.tierUp) this.compile(B);
+    if (++B.runs >= this.opts.tierUp) this.promote(B);
     this.stats.interpretedRuns++;
     return interpretBlock(c, E, I, plan, H.ud, H.gp0);
   };
@@ -220,7 +305,7 @@ export class Jit {
   private compile(blk: Block): void {
     const t0 = performance.now();
     const { insns, phys, eip, mode } = blk;
-    const body = emitBlock(insns, { inline: !this.opts.singleStep, countExecutions: this.opts.instrument });
+    const body = emitBlock(insns, { inline: !this.opts.singleStep, countExecutions: this.opts.instrument, mode: accessMode(mode) });
     const name = `blk_${(eip >>> 0).toString(16).padStart(8, '0')}`;
     // The compile serial keeps URLs unique when the same bytes are translated again.
     const url = `xenjit://block/${hex(phys)}/${mode}/${this.stats.blocksGenerated}.js`;
@@ -230,6 +315,7 @@ export class Jit {
     blk.source = source;
     blk.compiled = true;
     blk.plan = null;
+    blk.fE = blk.execs; blk.fI = blk.insns; blk.region = null;
     this.stats.blocksGenerated++;
     this.stats.compileMs += performance.now() - t0;
   }
@@ -290,7 +376,7 @@ export class Jit {
   private dispatch(end: number): ExitReason {
     const c = this.c, s = this.stats;
     c.loopEnd = end;
-    let prev: Block | null = null;
+    let prev: Block | null = null, mode = 0;
     while (c.icount < end) {
       if (c.halted) return 'halt';
       if (stopRequested(c)) return 'stop';
@@ -299,12 +385,16 @@ export class Jit {
       let b: Block | null = null;
       try {
         const p = prev as Block | null;
-        if (p !== null && p.succ !== null && p.succEip === c.eip && p.succGen === c.tlbGen && p.succ.valid && p.succ.mode === this.modeKey()) {
+        // A chainable block ends in a near transfer or falls through, and every instruction that
+        // can change the mode ends a block without being chainable: the mode stands after it
+        // (not after a region, which may have left through any of its members).
+        if (p === null || !p.chainable || p.region !== null) mode = this.modeKey();
+        if (p !== null && p.succ !== null && p.succEip === c.eip && p.succGen === c.tlbGen && p.succ.valid && p.succ.mode === mode) {
           b = p.succ; s.chainHits++;
-        } else if (p !== null && p.succ2 !== null && p.succEip2 === c.eip && p.succGen2 === c.tlbGen && p.succ2.valid && p.succ2.mode === this.modeKey()) {
+        } else if (p !== null && p.succ2 !== null && p.succEip2 === c.eip && p.succGen2 === c.tlbGen && p.succ2.valid && p.succ2.mode === mode) {
           b = p.succ2; s.chainHits++;
         } else {
-          b = this.lookup();
+          b = this.lookup(mode);
           if (p !== null && b !== null && p.chainable && p.valid && (p.phys >>> 12) === (b.phys >>> 12)) {
             // Keep the most recent successor in the first slot, the previous one in the second.
             p.succEip2 = p.succEip; p.succ2 = p.succ; p.succGen2 = p.succGen;
@@ -313,7 +403,7 @@ export class Jit {
         }
         if (b === null) { const k = this.stepCrossing(); c.icount += k; this.crossed += k; prev = null; continue; }
         c.smc = false;
-        const n = b.fn(c, c.regs, c.mem, c.view, b.execs, b.insns, HELPERS, b);
+        const n = b.fn(c, c.regs, c.mem, c.view, b.fE, b.fI, HELPERS, b);
         c.icount += n; s.blockRuns++;
         prev = b;
       } catch (e) {
@@ -321,7 +411,9 @@ export class Jit {
         prev = null;
         s.faults++;
         if (b !== null) {
-          const k = b.insns.findIndex((x) => (x.eip | 0) === (c.eip | 0));
+          // A region retired its finished members itself; count the running one's.
+          const at = b.region !== null ? b.region.members[b.region.faultAt] : b;
+          const k = at.insns.findIndex((x) => (x.eip | 0) === (c.eip | 0));
           if (k > 0) c.icount += k;
         }
         this.deliverFault();
@@ -334,6 +426,7 @@ export class Jit {
   cacheSize(): { blocks: number; sourceChars: number } {
     let chars = 0;
     for (const b of this.blocks) chars += b.source.length;
+    for (const rm of this.regions.values()) for (const r of rm.values()) chars += r.source.length;
     return { blocks: this.blocks.size, sourceChars: chars };
   }
 
@@ -352,4 +445,8 @@ export class Jit {
 }
 
 const EXEC_UD: Exec = () => fault(UD);
+/** What a mode key (Jit.modeKey) lets generated code assume. */
+function accessMode(mode: number): AccessMode {
+  return { flatData: (mode & 32) !== 0, stack32: (mode & 8) !== 0, flatCode: (mode & 16) !== 0 };
+}
 function stopRequested(c: Cpu): boolean { return c.stopped; }

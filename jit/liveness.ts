@@ -11,10 +11,20 @@ import { T_REP, T_REPCC } from '../src/decode/rows.ts';
 /** Flags that may leave an instruction unchanged even though the row writes them. */
 const CONDITIONAL_WRITERS = new Set(['shift', 'shiftd']);
 
-/** liveAfter[k]: status flags that may be read after instruction k. */
-export function flagLiveness(insns: Insn[], mayFault: (i: Insn) => boolean, mayStore: (i: Insn) => boolean = () => false): number[] {
+/** liveAfter[k]: status flags that may be read after instruction k; `liveOut`: those that may
+ *  be read after the block (all of them unless the caller knows its successors). */
+export function flagLiveness(insns: Insn[], mayFault: (i: Insn) => boolean, mayStore: (i: Insn) => boolean = () => false, liveOut = OSZAPC): number[] {
+  return walkBack(insns, mayFault, mayStore, liveOut).live;
+}
+
+/** Status flags that may be read before the block's first instruction, given `liveOut`. */
+export function flagsLiveIn(insns: Insn[], mayFault: (i: Insn) => boolean, mayStore: (i: Insn) => boolean, liveOut: number): number {
+  return walkBack(insns, mayFault, mayStore, liveOut).liveIn;
+}
+
+function walkBack(insns: Insn[], mayFault: (i: Insn) => boolean, mayStore: (i: Insn) => boolean, liveOut: number): { live: number[]; liveIn: number } {
   const live = new Array<number>(insns.length);
-  let l = OSZAPC;
+  let l = liveOut;
   for (let k = insns.length - 1; k >= 0; k--) {
     const i = insns[k], row = i.row;
     if (mayStore(i)) l = OSZAPC;
@@ -25,5 +35,5 @@ export function flagLiveness(insns: Insn[], mayFault: (i: Insn) => boolean, mayS
     if (mayFault(i)) read = OSZAPC;
     l = (l & ~kill) | read;
   }
-  return live;
+  return { live, liveIn: l };
 }

@@ -4,6 +4,9 @@ export interface JitStats {
   blocksCompiled: number;
   /** Blocks compiled to JavaScript (after their first-tier runs); compileMs is their cost. */
   blocksGenerated: number;
+  /** Region functions compiled (region.ts), and the blocks they held in all. */
+  regionsGenerated: number;
+  regionMembers: number;
   /** Block runs in the first tier (interpreted). */
   interpretedRuns: number;
   compileMs: number;
@@ -32,7 +35,7 @@ export interface JitStats {
 }
 export function newStats(): JitStats {
   return {
-    blocksCompiled: 0, blocksGenerated: 0, interpretedRuns: 0, compileMs: 0, cacheHits: 0, cacheMisses: 0, chainHits: 0, invalidations: 0,
+    blocksCompiled: 0, blocksGenerated: 0, regionsGenerated: 0, regionMembers: 0, interpretedRuns: 0, compileMs: 0, cacheHits: 0, cacheMisses: 0, chainHits: 0, invalidations: 0,
     invalidationsByCause: {}, aliasReplacements: 0, blocksInvalidated: 0, cacheFlushes: 0, blocksEvicted: 0, peakBlocks: 0, dataWritesToCodePages: 0, instructions: 0, blockRuns: 0, faults: 0, bailouts: {},
   };
 }

@@ -1,0 +1,54 @@
+// Guest registers and the lazy-flag record in JavaScript locals. Inside a generated function
+// the eight general registers and c.lop/la/lb/lres/lsz/lmask/lcin live in locals (r0..r7,
+// fop..fcin) that V8 keeps in machine registers, instead of an Int32Array and object fields
+// (DESIGN: "a block may cache them in JS locals and write them back at exits and before helper
+// calls"). The emitters write `r[n]` and `c.l*`; this pass rewrites each instruction's code:
+//
+// - code that calls nothing that reads or writes registers or flags (inline ALU, moves, the
+//   memory fast paths and their helpers, which only touch memory or throw) uses the locals;
+// - code that does (an instruction's semantic function, a stack, flag or multiply helper)
+//   keeps its `r[n]`/`c.l*` text and is bracketed: the locals are written back before it
+//   (SPILL) and read again after it (FILL);
+// - every `return n` of local-using code becomes `n = ...; break fx` out of the labelled body,
+//   after which the locals are written back once; the function's catch writes them back when
+//   a fault unwinds out of local-using code (`sy` is 1 while bracketed code runs: then the
+//   registers and flags are already where the semantics left them).
+//
+// Faults stay precise: a faulting instruction changes nothing before it throws, so the locals
+// hold the state at its boundary when the catch writes them back.
+
+/** Helpers that neither read nor write guest registers or flags. */
+const STATELESS = new Set(['rd8', 'rd16', 'rd32', 'wr8', 'wr16', 'wr32', 'ru8', 'ru32', 'jt', 'count', 'countAt', 'rfault', 'ud', 'gp0']);
+const FLAG_FIELDS = ['op', 'a', 'b', 'res', 'sz', 'mask', 'cin'];
+
+const SPILL = '@SPILL@', FILL = '@FILL@';
+
+/** Does this code call something that reads or writes registers or flags in the Cpu? */
+export function touchesState(code: string): boolean {
+  if (/\bE\[/.test(code)) return true;
+  for (const m of code.matchAll(/\bH\.(\w+)\(/g)) if (!STATELESS.has(m[1])) return true;
+  return false;
+}
+
+/** One instruction's code (or a block's closing code) for a function with locals. */
+export function localizeChunk(code: string): string {
+  if (touchesState(code)) return `${SPILL} sy = 1;\n${code}\nsy = 0; ${FILL}`;
+  return code
+    .replace(/\br\[([0-7])\]/g, 'r$1')
+    .replace(/\bc\.l(op|a|b|res|sz|mask|cin)\b/g, 'f$1')
+    .replace(/\breturn ([^;]*);/g, '{ n = $1; break fx; }');
+}
+
+/** A whole function body made of localized chunks: declarations, the write-back and re-read
+ *  code in place of the markers, and `catch` writing the locals back. `onFault` runs in the
+ *  catch before the rethrow. */
+export function withLocals(body: string, onFault = ''): string {
+  const regs = [...new Set([...body.matchAll(/\br([0-7])\b/g)].map((m) => Number(m[1])))].sort();
+  const flags = FLAG_FIELDS.filter((f) => new RegExp(`\\bf${f}\\b`).test(body));
+  const written = (name: string): boolean => new RegExp(`\\b${name}\\s*=(?!=)`).test(body);
+  const spill = [...regs.filter((n) => written(`r${n}`)).map((n) => `r[${n}] = r${n};`), ...flags.filter((f) => written(`f${f}`)).map((f) => `c.l${f} = f${f};`)].join(' ');
+  const fill = [...regs.map((n) => `r${n} = r[${n}];`), ...flags.map((f) => `f${f} = c.l${f};`)].join(' ');
+  const decl = [...regs.map((n) => `r${n} = r[${n}]`), ...flags.map((f) => `f${f} = c.l${f}`), 'sy = 0', 'n = 0'];
+  // Every exit of local-using code sets n and leaves the labelled block: one write-back.
+  return `let ${decl.join(', ')};\ntry {\nfx: {\n${body.split(SPILL).join(spill).split(FILL).join(fill)}\n}\n} catch (x) { if (sy === 0) { ${spill} } ${onFault}throw x; }\n${spill}\nreturn n;`;
+}

@@ -1,0 +1,63 @@
+// Guest memory accesses in generated code. Through a segment that the block's mode key says is
+// flat (base 0, limit 4 GiB, present writable expand-up data: what every PV kernel and 32-bit
+// user program runs with), the segment checks of SDM vol. 3 §5.3 cannot fail, so the access is
+// the software TLB's fast path inline: one table load, a compare and a typed-array access
+// (DESIGN: "Memory fast path"). A TLB miss, an access that crosses a page, a write to a page
+// holding translated code (never in the write TLB) and every other segment take the helper,
+// which does the whole check and raises the exact fault.
+//
+// The generated function declares the locals this code uses (ACCESS_PROLOGUE): `rt`/`wt`, the
+// read and write TLB of the current privilege level (a block never changes CPL: every
+// instruction that can is a block end), and the temporaries `l` (linear address) and `e` (TLB
+// entry, physical page + 1). An access expression uses them only between its own assignment and
+// its use, and an effective address never contains an access, so accesses do not interfere.
+import { ES, SS, DS } from '../src/cpu/regs.ts';
+
+export const ACCESS_PROLOGUE = 'const rt = c.rtlb, wt = c.wtlb; let l = 0, e = 0;';
+
+/** Mode facts the emitters may rely on (from the block's mode key). */
+export interface AccessMode {
+  /** DS, ES and SS are flat. */
+  flatData: boolean;
+  /** SS.B: the stack is addressed with ESP. */
+  stack32: boolean;
+  /** CS's limit is 4 GiB: no near transfer can leave it. */
+  flatCode: boolean;
+}
+
+const flat = (mode: AccessMode, seg: number): boolean => mode.flatData && (seg === DS || seg === SS || seg === ES);
+const PHYS = '((e - 1) << 12) | (l & 0xfff)';
+
+/** A load of `size` bytes (zero-extended for 1 and 2, signed 32-bit for 4) at seg:ea. */
+export function loadExpr(mode: AccessMode, size: number, seg: number, ea: string): string {
+  const helper = `H.rd${size * 8}(c, ${seg}, `;
+  if (!flat(mode, seg)) return `${helper}${ea})`;
+  if (size === 1) return `((l = ${ea}), (e = rt[l >>> 12]) !== 0 ? m[${PHYS}] : ${helper}l))`;
+  const fits = size === 2 ? 0xffe : 0xffc, get = size === 2 ? 'getUint16' : 'getInt32';
+  return `((l = ${ea}), (e = rt[l >>> 12]) !== 0 && (l & 0xfff) <= ${hex(fits)} ? v.${get}(${PHYS}, true) : ${helper}l))`;
+}
+
+/** A load that first makes sure the same bytes can be written (read-modify-write: #PF with W,
+ *  as the semantics' readForUpdate); through the write TLB, whose entries allow both. */
+export function loadForUpdateExpr(mode: AccessMode, size: number, seg: number, ea: string): string {
+  const helper = `H.ru${size * 8}(c, ${seg}, `;
+  if (!flat(mode, seg)) return `${helper}${ea})`;
+  if (size === 1) return `((l = ${ea}), (e = wt[l >>> 12]) !== 0 ? m[${PHYS}] : ${helper}l))`;
+  return `((l = ${ea}), (e = wt[l >>> 12]) !== 0 && (l & 0xfff) <= 0xffc ? v.getInt32(${PHYS}, true) : ${helper}l))`;
+}
+
+/** A store of `val` (an expression without memory accesses) to seg:ea, as a statement. */
+export function storeStmt(mode: AccessMode, size: number, seg: number, ea: string, val: string): string {
+  const helper = `H.wr${size * 8}(c, ${seg}, `;
+  if (!flat(mode, seg)) return `${helper}${ea}, ${val});`;
+  if (size === 1) return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0) m[${PHYS}] = ${val}; else ${helper}l, ${val});`;
+  const fits = size === 2 ? 0xffe : 0xffc, set = size === 2 ? 'setUint16' : 'setInt32';
+  return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0 && (l & 0xfff) <= ${hex(fits)}) v.${set}(${PHYS}, ${val}, true); else ${helper}l, ${val});`;
+}
+
+/** A near transfer's target: checked against CS's limit unless that is 4 GiB. */
+export function jumpTarget(mode: AccessMode, target: string): string {
+  return mode.flatCode ? target : `H.jt(c, ${target})`;
+}
+
+function hex(n: number): string { return '0x' + (n >>> 0).toString(16); }
