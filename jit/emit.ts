@@ -119,11 +119,11 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
     emit(code.join('\n'));
   }
   if (member) {
-    out.push(`c.icount += ${insns.length};`);
+    emit(`c.icount += ${insns.length};`);
     emit(member.exit ? 'return 0;' : 'break;');
   } else if (loop) {
     emit(`if (c.eip !== ${hex(insns[0].eip)}|0 || c.irq || c.stopped || c.icount + ${insns.length} >= c.loopEnd) return ${insns.length};`);
-    out.push(`c.icount += ${insns.length};`);
+    emit(`c.icount += ${insns.length};`);
     out.push('}');
   } else emit(`return ${insns.length};`);
   const body = out.join('\n');

@@ -12,6 +12,7 @@ import { fault, GP } from '../src/cpu/fault.ts';
 import { pushValue, popValue, peek, setSp, spAdd } from '../src/semantics/stack.ts';
 import { shift } from '../src/semantics/shift.ts';
 import { imulTrunc } from '../src/semantics/muldiv.ts';
+import { cfOf, ccOf } from '../src/cpu/flags.ts';
 import { loadExpr, loadForUpdateExpr, storeStmt, jumpTarget, type AccessMode } from './memory-access.ts';
 
 const STACK32 = 0x4000; // SS.B (ATTR_DB)
@@ -64,18 +65,37 @@ export const INLINE_HELPERS = {
    *  functions (the operands are decoded at translation time). */
   shf: shift,
   imulT: imulTrunc,
-  /** MUL r/m32: EDX:EAX = EAX * b unsigned, the high half exact from 16-bit partial products;
-   *  flags as muldiv.ts's mulFlags sets them. */
+  /** MUL r/m32: EDX:EAX = EAX * b unsigned; flags as muldiv.ts's mulFlags sets them. */
   mul32(c: Cpu, b: number): void {
-    const a = c.regs[EAX] >>> 0, s = b >>> 0;
-    const al = a & 0xffff, ah = a >>> 16, bl = s & 0xffff, bh = s >>> 16;
-    const lh = al * bh, hl = ah * bl;
-    const mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-    const lo = Math.imul(a, s), hi = (ah * bh + Math.floor(lh / 65536) + Math.floor(hl / 65536) + Math.floor(mid / 65536)) | 0;
+    const a = c.regs[EAX], lo = Math.imul(a, b), hi = mulHi(a, b);
     c.regs[EAX] = lo; c.regs[EDX] = hi;
     setStatus(c, CF | OF | SF | ZF | PF | AF, (hi !== 0 ? CF | OF : 0) | PARITY[lo & 0xff] | (lo === 0 ? ZF : 0) | (lo < 0 ? SF : 0));
   },
+  /** The high 32 bits of the unsigned product a * b, exact from 16-bit partial products. */
+  mulHi,
+  /** The lazy-flag record's CF and condition codes from the record's fields (the generated code
+   *  keeps the record in locals: locals.ts). */
+  cfOf, ccOf,
 };
+
+function mulHi(x: number, y: number): number {
+  const a = x >>> 0, s = y >>> 0;
+  const al = a & 0xffff, ah = a >>> 16, bl = s & 0xffff, bh = s >>> 16;
+  const lh = al * bh, hl = ah * bl;
+  const mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  return (ah * bh + Math.floor(lh / 65536) + Math.floor(hl / 65536) + Math.floor(mid / 65536)) | 0;
+}
+
+/** The lazy record's fields as arguments (for H.cfOf / H.ccOf). */
+const RECORD = 'c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin';
+/** CF now, from the concrete flags or the lazy record. */
+const CF_NOW = `((c.lmask & 1) !== 0 ? H.cfOf(${RECORD}) : c.flags & 1)`;
+/** INC/DEC: CF made concrete (materialize(c, CF)) before the record changes. */
+const KEEP_CF = `if ((c.lmask & 1) !== 0) c.flags = (c.flags & ~1) | H.cfOf(${RECORD});`;
+/** Status flags set concretely except S Z P, which derive from the result (L_RES): what a
+ *  helper that sets all six (shifts, multiplies) leaves, with AF 0. `cfof` is CF | OF<<11. */
+const resultFlags = (t: string, sz: number, cfof: string): string =>
+  `c.flags = (c.flags & ~0x811) | (${cfof}); c.lop = 6; c.lres = ${t}; c.lsz = ${sz}; c.lmask = 0xc4;`;
 export type InlineHelpers = typeof INLINE_HELPERS;
 export const INLINE_HELPER_NAMES = Object.keys(INLINE_HELPERS) as (keyof InlineHelpers)[];
 
@@ -84,9 +104,9 @@ export interface EmitContext {
   /** Status flags that may be read after this instruction (liveness.ts). */
   flagsLive: number;
   /** The flag-setting operation the previous instruction recorded inline, if any. */
-  prevFlags: { kind: 'sub' | 'logic'; size: number } | null;
+  prevFlags: { kind: 'sub' | 'logic' | 'arith'; size: number } | null;
   /** Set by an emitter that recorded flags inline, for the next instruction. */
-  nextPrevFlags?: { kind: 'sub' | 'logic'; size: number } | null;
+  nextPrevFlags?: { kind: 'sub' | 'logic' | 'arith'; size: number } | null;
   /** What the block's mode key guarantees (memory-access.ts). */
   mode: AccessMode;
   /** Set by an emitter whose code cannot fault although the row may (a near jump when CS's
@@ -156,7 +176,7 @@ function alu8(i: Insn, ctx: EmitContext): string | null {
   if (!keep) return wb ? set!(`${dst} ${sym} ${src}`) : i.mod !== 3 ? `${k0 === 'E' ? dst : src};` : '';
   if (name in LAZY) {
     const op = LAZY[name][0];
-    ctx.nextPrevFlags = op === 3 ? { kind: 'sub', size: 1 } : null;
+    ctx.nextPrevFlags = op === 3 ? { kind: 'sub', size: 1 } : { kind: 'arith', size: 1 };
     return `{ const a = ${dst}, b = ${src}; const t = (a ${sym} b) & 0xff; c.lop = ${op}; c.la = a; c.lb = b; c.lres = t; c.lsz = 1; c.lmask = 0x8d5;${wb ? ` ${set!('t')}` : ''} }`;
   }
   ctx.nextPrevFlags = { kind: 'logic', size: 1 };
@@ -201,8 +221,28 @@ function shiftAny(i: Insn, ctx: EmitContext): string | null {
   else return null;
   const loc = dstLoc(i, sz, ctx);
   if (!loc) return null;
+  const k = ops[1].kind === 'I' ? i.imm & 31 : ops[1].kind === 'fixed' && ops[1].fixed === '1' ? 1 : -1;
+  if (sz === 4 && k > 0) {
+    const body = shiftImm32(i.reg, k);
+    if (body) return `{ ${loc.pre}const a = ${loc.rd}; ${body} ${loc.wr('t')} }`;
+  }
   return `{ ${loc.pre}const t = H.shf(c, ${i.reg}, ${loc.rd}, ${n}, ${sz}); ${loc.wr('t')} }`;
 }
+
+/** A 32-bit shift or rotate of `a` by a constant count 1..31 into `t`, with the flags exactly
+ *  as shift.ts sets them (SHL/SHR/SAR: CF, OF, AF 0, S Z P of the result; ROL/ROR: CF, OF). */
+function shiftImm32(op: number, k: number): string | null {
+  switch (op) {
+    case 0: return `const t = (a << ${k}) | (a >>> ${32 - k}), f = t & 1; ${CF_OF('f', '(t >>> 31) ^ f')}`;
+    case 1: return `const t = (a >>> ${k}) | (a << ${32 - k}), f = t >>> 31; ${CF_OF('f', 'f ^ ((t >>> 30) & 1)')}`;
+    case 4: case 6: return `const t = a << ${k}, f = (a >>> ${32 - k}) & 1; ${resultFlags('t', 4, `f | (((t >>> 31) ^ f) << 11)`)}`;
+    case 5: return `const t = (a >>> ${k})|0; ${resultFlags('t', 4, `((a >>> ${k - 1}) & 1) | ((a >>> 31) << 11)`)}`;
+    case 7: return `const t = a >> ${k}; ${resultFlags('t', 4, `(a >> ${k - 1}) & 1`)}`;
+    default: return null;
+  }
+}
+/** CF and OF set concretely, the other status flags as they are. */
+const CF_OF = (cf: string, of: string): string => `c.flags = (c.flags & ~0x801) | (${cf}) | ((${of}) << 11); c.lmask &= ~0x801;`;
 
 /** IMUL Gv,Ev / Gv,Ev,Iz / Gv,Ev,Ibs with 32-bit operands (with live flags through H.imulT). */
 function imul32(i: Insn, ctx: EmitContext): string | null {
@@ -210,14 +250,12 @@ function imul32(i: Insn, ctx: EmitContext): string | null {
   if (i.osz !== 4 || ops[0].kind !== 'G') return null;
   const src = eRead(i, ctx);
   if (!src) return null;
-  if (ctx.flagsLive & 0x8d5) {
-    if (ops.length === 2 && ops[1].kind === 'E') return `r[${i.reg}] = H.imulT(c, r[${i.reg}], ${src}, 4);`;
-    if (ops.length === 3 && ops[1].kind === 'E' && ops[2].kind === 'I') return `r[${i.reg}] = H.imulT(c, ${src}, ${i.imm | 0}, 4);`;
-    return null;
-  }
-  // The low 32 bits of the product, exactly: each partial product stays below 2^53.
+  // The low 32 bits of the product, exactly: each partial product stays below 2^53. With live
+  // flags CF = OF = the product does not fit (a * b as a double is exact or far from t), the
+  // others as muldiv.ts's mulFlags sets them.
+  const live = (ctx.flagsLive & 0x8d5) !== 0;
   const mul = (a: string, b: string): string =>
-    `{ const a = ${a}, b = ${b}; r[${i.reg}] = (((a & 0xffff) * b) + ((((a >>> 16) * b) & 0xffff) << 16)) | 0; }`;
+    `{ const a = ${a}, b = ${b}, t = (((a & 0xffff) * b) + ((((a >>> 16) * b) & 0xffff) << 16)) | 0; ${live ? resultFlags('t', 4, 'a * b !== t ? 0x801 : 0') + ' ' : ''}r[${i.reg}] = t; }`;
   if (ops.length === 2 && ops[1].kind === 'E') return mul(`r[${i.reg}]`, src);
   if (ops.length === 3 && ops[1].kind === 'E' && ops[2].kind === 'I') return mul(src, `${i.imm | 0}`);
   return null;
@@ -304,12 +342,12 @@ function aluRmw(i: Insn, ctx: EmitContext): string | null {
   switch (name) {
     case 'add': t = m('a + b'); fl = `c.lop = 1; c.la = a; c.lb = b; ${rec}`; break;
     case 'sub': t = m('a - b'); fl = `c.lop = 3; c.la = a; c.lb = b; ${rec}`; break;
-    case 'adc': pre = ' const ci = H.cc(c, 2) ? 1 : 0;'; t = m('a + b + ci'); fl = `c.lop = 2; c.la = a; c.lb = b; c.lcin = ci; ${rec}`; break;
-    case 'sbb': pre = ' const ci = H.cc(c, 2) ? 1 : 0;'; t = m('a - b - ci'); fl = `c.lop = 4; c.la = a; c.lb = b; c.lcin = ci; ${rec}`; break;
+    case 'adc': pre = ` const ci = ${CF_NOW};`; t = m('a + b + ci'); fl = `c.lop = 2; c.la = a; c.lb = b; c.lcin = ci; ${rec}`; break;
+    case 'sbb': pre = ` const ci = ${CF_NOW};`; t = m('a - b - ci'); fl = `c.lop = 4; c.la = a; c.lb = b; c.lcin = ci; ${rec}`; break;
     case 'and': case 'or': case 'xor': t = m(`a ${LOGIC[name]} b`); fl = `c.lop = 5; ${rec}`; break;
     default: return null;
   }
-  if (keep) ctx.nextPrevFlags = name === 'sub' ? { kind: 'sub', size: sz } : name in LOGIC ? { kind: 'logic', size: sz } : null;
+  if (keep) ctx.nextPrevFlags = name === 'sub' ? { kind: 'sub', size: sz } : name in LOGIC ? { kind: 'logic', size: sz } : { kind: 'arith', size: sz };
   return `{ ${loc.pre}const a = ${loc.rd}, b = ${src};${pre} const t = ${t}; ${loc.wr('t')}${keep ? ' ' + fl : ''} }`;
 }
 
@@ -325,14 +363,16 @@ function unop(i: Insn, ctx: EmitContext): string | null {
   const m = (x: string): string => (sz === 1 ? `(${x}) & 0xff` : `(${x})|0`);
   let t: string, fl: string;
   switch (name) {
-    case 'inc': t = m('a + 1'); fl = `H.keepCF(c); c.lop = 1; c.la = a; c.lb = 1; c.lres = t; c.lsz = ${sz}; c.lmask = 0x8d4;`; break;
-    case 'dec': t = m('a - 1'); fl = `H.keepCF(c); c.lop = 3; c.la = a; c.lb = 1; c.lres = t; c.lsz = ${sz}; c.lmask = 0x8d4;`; break;
+    // INC/DEC keep CF: made concrete first (flags.ts materialize).
+    case 'inc': t = m('a + 1'); fl = `${KEEP_CF} c.lop = 1; c.la = a; c.lb = 1; c.lres = t; c.lsz = ${sz}; c.lmask = 0x8d4;`; break;
+    case 'dec': t = m('a - 1'); fl = `${KEEP_CF} c.lop = 3; c.la = a; c.lb = 1; c.lres = t; c.lsz = ${sz}; c.lmask = 0x8d4;`; break;
     case 'neg': t = m('0 - a'); fl = `c.lop = 3; c.la = 0; c.lb = a; c.lres = t; c.lsz = ${sz}; c.lmask = 0x8d5;`; break;
     case 'not': t = m('~a'); fl = ''; break;
     default: return null;
   }
   const keep = (ctx.flagsLive & 0x8d5) !== 0 && fl !== '';
   if (keep && name === 'neg') ctx.nextPrevFlags = { kind: 'sub', size: sz };
+  if (keep && (name === 'inc' || name === 'dec')) ctx.nextPrevFlags = { kind: 'arith', size: sz };
   return `{ ${loc.pre}const a = ${loc.rd}, t = ${t}; ${loc.wr('t')}${keep ? ' ' + fl : ''} }`;
 }
 
@@ -364,7 +404,7 @@ function alu(i: Insn, ctx: EmitContext): string | null {
   if (name in LAZY) {
     const [op, sym] = LAZY[name];
     if (!keep) return wb ? `${dst} = (${dst} ${sym} ${src})|0;` : deadLoad;
-    ctx.nextPrevFlags = op === 3 ? { kind: 'sub', size: 4 } : null;
+    ctx.nextPrevFlags = op === 3 ? { kind: 'sub', size: 4 } : { kind: 'arith', size: 4 };
     return `{ const a = ${dst}, b = ${src}; const t = (a ${sym} b)|0; c.lop = ${op}; c.la = a; c.lb = b; c.lres = t; c.lsz = 4; c.lmask = 0x8d5;${wb ? ` ${dst} = t;` : ''} }`;
   }
   if (name in LOGIC) {
@@ -413,7 +453,8 @@ export const INLINE: Record<string, Emitter> = {
   mul(i, ctx) {
     if (i.osz !== 4 || i.row.operands[0].size !== 'v') return null;
     const v = eRead(i, ctx);
-    return v ? `H.mul32(c, ${v});` : null;
+    if (!v) return null;
+    return `{ const a = r[0], b = ${v}, t = (((a & 0xffff) * b) + ((((a >>> 16) * b) & 0xffff) << 16)) | 0, h = H.mulHi(a, b); r[0] = t; r[2] = h; ${resultFlags('t', 4, 'h !== 0 ? 0x801 : 0')} }`;
   },
   pop(i, ctx) {
     if (i.osz !== 4 || i.row.operands[0].kind !== 'Z') return null;
@@ -463,7 +504,7 @@ export const INLINE: Record<string, Emitter> = {
   jcc(i, ctx) {
     if (i.osz !== 4) return null;
     const next = (i.eip + i.len) | 0, target = (next + i.imm) | 0;
-    const cond = fusedCondition(i.row.cc, ctx.prevFlags) ?? `H.cc(c, ${i.row.cc})`;
+    const cond = fusedCondition(i.row.cc, ctx.prevFlags) ?? `H.ccOf(${i.row.cc}, c.flags, c.lmask, ${RECORD})`;
     ctx.noFault = ctx.mode.flatCode;
     return `c.eip = ${cond} ? ${jumpTarget(ctx.mode, `${hex(target)}|0`)} : ${hex(next)}|0;`;
   },
@@ -487,7 +528,13 @@ function fusedCondition(cc: number, prev: EmitContext['prevFlags']): string | nu
   if (!prev || (prev.size !== 4 && prev.size !== 1)) return null;
   const neg = (cc & 1) !== 0;
   let e: string | null = null;
-  if (prev.size === 1) {
+  if (prev.kind === 'arith') {
+    // ADD/ADC/SBB/INC/DEC: ZF and SF straight from the (masked) result.
+    switch (cc >> 1) {
+      case 2: e = 'c.lres === 0'; break;
+      case 4: e = prev.size === 1 ? '(c.lres & 0x80) !== 0' : 'c.lres < 0'; break;
+    }
+  } else if (prev.size === 1) {
     // Byte operands are recorded as 0..255 and the result masked: unsigned forms only.
     if (prev.kind === 'sub') {
       switch (cc >> 1) {

@@ -10,7 +10,7 @@ import { protectCodePage } from '../src/cpu/paging.ts';
 import { testCC, materialize } from '../src/cpu/flags.ts';
 import { decode, type Insn } from '../src/decode/decoder.ts';
 import { EXEC, type Exec } from '../src/semantics/index.ts';
-import { T_PRIV, T_IOPL } from '../src/decode/rows.ts';
+import { T_PRIV, T_IOPL, T_END } from '../src/decode/rows.ts';
 import { formBlock, MAX_BLOCK_INSNS } from './block.ts';
 import { emitBlock, setsEip, hex } from './emit.ts';
 import { newStats, bail, type JitStats } from './stats.ts';
@@ -40,6 +40,9 @@ export interface Block {
   succEip: number; succ: Block | null; succGen: number;
   succEip2: number; succ2: Block | null; succGen2: number;
   chainable: boolean;
+  /** The block's end cannot change the state a mode key or a region assumes (segments, CPL,
+   *  paging, IF): it is chainable and its last instruction is no block-ending state change. */
+  keepsMode: boolean;
   /** Runs in the first tier (interpreted) so far; compiled at `JitOptions.tierUp`. */
   runs: number;
   /** Compiled to JavaScript (else still interpreted). */
@@ -229,11 +232,12 @@ export class Jit {
   private makeBlock(insns: Insn[], phys: number, eip: number, mode: number): Block {
     const last = insns[insns.length - 1];
     const execs: Exec[] = new Array(insns.length);
+    const chainable = !setsEip(last) || CHAIN_SEMS.has(last.row.sem);
     for (let k = 0; k < insns.length; k++) execs[k] = EXEC[insns[k].row.index] ?? EXEC_UD;
     const blk: Block = {
       phys, eip, mode, fn: this.firstTier, insns, execs, source: '', valid: true, count: 0,
       succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
-      chainable: !setsEip(last) || CHAIN_SEMS.has(last.row.sem), runs: 0, compiled: false, plan: null,
+      chainable, keepsMode: chainable && !(last.row.traits & T_END), runs: 0, compiled: false, plan: null,
       fE: execs, fI: insns, region: null,
     };
     this.stats.blocksCompiled++;
@@ -272,7 +276,7 @@ export class Jit {
   private compileRegion(members: Block[], lp: number): Region {
     const t0 = performance.now();
     const first = members[0];
-    const body = emitRegion(members.map((x) => ({ eip: x.eip, insns: x.insns, exit: !x.chainable })), lp << 12,
+    const body = emitRegion(members.map((x) => ({ eip: x.eip, insns: x.insns, exit: !x.keepsMode })), lp << 12,
       { inline: true, countExecutions: this.opts.instrument, mode: accessMode(first.mode) });
     const url = `xenjit://region/${hex(first.phys & ~0xfff)}/${first.mode}/${this.stats.regionsGenerated}.js`;
     const source = `return function rgn_${(lp >>> 0).toString(16).padStart(5, '0')}(${BLOCK_PARAMS.join(', ')}) {\n${body}\n}\n//# sourceURL=${url}`;
@@ -385,10 +389,10 @@ export class Jit {
       let b: Block | null = null;
       try {
         const p = prev as Block | null;
-        // A chainable block ends in a near transfer or falls through, and every instruction that
-        // can change the mode ends a block without being chainable: the mode stands after it
+        // A block that keeps the mode ends in a near transfer or falls through past no
+        // block-ending state change: the mode stands after it
         // (not after a region, which may have left through any of its members).
-        if (p === null || !p.chainable || p.region !== null) mode = this.modeKey();
+        if (p === null || !p.keepsMode || p.region !== null) mode = this.modeKey();
         if (p !== null && p.succ !== null && p.succEip === c.eip && p.succGen === c.tlbGen && p.succ.valid && p.succ.mode === mode) {
           b = p.succ; s.chainHits++;
         } else if (p !== null && p.succ2 !== null && p.succEip2 === c.eip && p.succGen2 === c.tlbGen && p.succ2.valid && p.succ2.mode === mode) {

@@ -1,6 +1,7 @@
 // Guest registers and the lazy-flag record in JavaScript locals. Inside a generated function
-// the eight general registers and c.lop/la/lb/lres/lsz/lmask/lcin live in locals (r0..r7,
-// fop..fcin) that V8 keeps in machine registers, instead of an Int32Array and object fields
+// the eight general registers, c.lop/la/lb/lres/lsz/lmask/lcin, c.flags, c.eip and c.icount
+// live in locals (r0..r7, fop..fcin, ff, pc, ic) that V8 keeps in machine registers, instead
+// of an Int32Array and object fields
 // (DESIGN: "a block may cache them in JS locals and write them back at exits and before helper
 // calls"). The emitters write `r[n]` and `c.l*`; this pass rewrites each instruction's code:
 //
@@ -18,8 +19,14 @@
 // hold the state at its boundary when the catch writes them back.
 
 /** Helpers that neither read nor write guest registers or flags. */
-const STATELESS = new Set(['rd8', 'rd16', 'rd32', 'wr8', 'wr16', 'wr32', 'ru8', 'ru32', 'jt', 'count', 'countAt', 'rfault', 'ud', 'gp0']);
-const FLAG_FIELDS = ['op', 'a', 'b', 'res', 'sz', 'mask', 'cin'];
+const STATELESS = new Set(['rd8', 'rd16', 'rd32', 'wr8', 'wr16', 'wr32', 'ru8', 'ru32', 'jt', 'count', 'countAt', 'rfault', 'ud', 'gp0', 'mulHi', 'cfOf', 'ccOf']);
+/** Cpu fields kept in locals besides the registers: [field, local]. */
+const FIELDS: [string, string][] = [
+  ['lop', 'fop'], ['la', 'fa'], ['lb', 'fb'], ['lres', 'fres'], ['lsz', 'fsz'], ['lmask', 'fmask'], ['lcin', 'fcin'],
+  ['flags', 'ff'], ['eip', 'pc'], ['icount', 'ic'],
+];
+const FIELD_RE = new RegExp(`\\bc\\.(${FIELDS.map(([f]) => f).join('|')})\\b`, 'g');
+const LOCAL_OF = new Map(FIELDS);
 
 const SPILL = '@SPILL@', FILL = '@FILL@';
 
@@ -35,7 +42,7 @@ export function localizeChunk(code: string): string {
   if (touchesState(code)) return `${SPILL} sy = 1;\n${code}\nsy = 0; ${FILL}`;
   return code
     .replace(/\br\[([0-7])\]/g, 'r$1')
-    .replace(/\bc\.l(op|a|b|res|sz|mask|cin)\b/g, 'f$1')
+    .replace(FIELD_RE, (_, f: string) => LOCAL_OF.get(f)!)
     .replace(/\breturn ([^;]*);/g, '{ n = $1; break fx; }');
 }
 
@@ -44,11 +51,11 @@ export function localizeChunk(code: string): string {
  *  catch before the rethrow. */
 export function withLocals(body: string, onFault = ''): string {
   const regs = [...new Set([...body.matchAll(/\br([0-7])\b/g)].map((m) => Number(m[1])))].sort();
-  const flags = FLAG_FIELDS.filter((f) => new RegExp(`\\bf${f}\\b`).test(body));
-  const written = (name: string): boolean => new RegExp(`\\b${name}\\s*=(?!=)`).test(body);
-  const spill = [...regs.filter((n) => written(`r${n}`)).map((n) => `r[${n}] = r${n};`), ...flags.filter((f) => written(`f${f}`)).map((f) => `c.l${f} = f${f};`)].join(' ');
-  const fill = [...regs.map((n) => `r${n} = r[${n}];`), ...flags.map((f) => `f${f} = c.l${f};`)].join(' ');
-  const decl = [...regs.map((n) => `r${n} = r[${n}]`), ...flags.map((f) => `f${f} = c.l${f}`), 'sy = 0', 'n = 0'];
+  const fields = FIELDS.filter(([, v]) => new RegExp(`\\b${v}\\b`).test(body));
+  const written = (name: string): boolean => new RegExp(`\\b${name}\\s*([-+|&^]|<<|>>>?)?=(?!=)`).test(body);
+  const spill = [...regs.filter((n) => written(`r${n}`)).map((n) => `r[${n}] = r${n};`), ...fields.filter(([, v]) => written(v)).map(([f, v]) => `c.${f} = ${v};`)].join(' ');
+  const fill = [...regs.map((n) => `r${n} = r[${n}];`), ...fields.map(([f, v]) => `${v} = c.${f};`)].join(' ');
+  const decl = [...regs.map((n) => `r${n} = r[${n}]`), ...fields.map(([f, v]) => `${v} = c.${f}`), 'sy = 0', 'n = 0'];
   // Every exit of local-using code sets n and leaves the labelled block: one write-back.
   return `let ${decl.join(', ')};\ntry {\nfx: {\n${body.split(SPILL).join(spill).split(FILL).join(fill)}\n}\n} catch (x) { if (sy === 0) { ${spill} } ${onFault}throw x; }\n${spill}\nreturn n;`;
 }

@@ -74,14 +74,14 @@ export function regionLiveOut(members: RegionMember[]): number[] {
  *  base. */
 export function emitRegion(members: RegionMember[], page: number, opts: EmitOptions): string {
   const liveOut = regionLiveOut(members);
-  const out: string[] = ['for (;;) {', `switch ((c.eip - ${hex(page)}|0)|0) {`];
+  const out: string[] = ['for (;;) {', localizeChunk(`switch ((c.eip - ${hex(page)}|0)|0) {`)];
   let offset = 0;
   members.forEach((m, index) => {
     const body = emitBlock(m.insns, opts, { index, offset, exit: m.exit, liveOut: liveOut[index] });
     out.push(`case ${(m.eip - page) | 0}: {`, `j = ${index};`);
     if (!m.exit && opts.inline && selfLoop(m.insns)) {
       // A member that branches back to itself iterates here without the switch.
-      out.push('for (;;) {', body.replace(/break;$/, `if (c.eip !== ${hex(m.eip)}|0 || c.irq || c.stopped || c.icount >= c.loopEnd) break;`), '}', 'break;');
+      out.push('for (;;) {', body.replace(/break;$/, localizeChunk(`if (c.eip !== ${hex(m.eip)}|0 || c.irq || c.stopped || c.icount >= c.loopEnd) break;`)), '}', 'break;');
     } else out.push(body);
     out.push('}');
     offset += m.insns.length;

@@ -16,25 +16,61 @@ export const signBit = (sz: number): number => 1 << (sz * 8 - 1);
 
 /** Compute all six status flags from the lazy record. */
 export function lazyStatus(c: Cpu): number {
-  const sz = c.lsz, m = sizeMask(sz) >>> 0, sb = signBit(sz);
-  const r = c.lres & m, a = c.la & m, b = c.lb & m;
+  return statusOf(c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin);
+}
+
+/** The six status flags of a lazy record given field by field (lazyStatus's computation; the
+ *  generated code keeps the record in locals and calls this with them). */
+export function statusOf(op: number, la: number, lb: number, lres: number, sz: number, cin: number): number {
+  const m = sizeMask(sz) >>> 0, sb = signBit(sz);
+  const r = lres & m, a = la & m, b = lb & m;
   let f = PARITY[r & 0xff] | (r === 0 ? ZF : 0) | (r & sb ? SF : 0);
-  switch (c.lop) {
+  switch (op) {
     case L_ADD:
       f |= ((r >>> 0) < (a >>> 0) ? CF : 0) | ((a ^ b ^ r) & AF) | (((a ^ r) & (b ^ r) & sb) ? OF : 0);
       break;
     case L_ADC:
-      f |= ((c.lcin ? (r >>> 0) <= (a >>> 0) : (r >>> 0) < (a >>> 0)) ? CF : 0) | ((a ^ b ^ r) & AF) | (((a ^ r) & (b ^ r) & sb) ? OF : 0);
+      f |= ((cin ? (r >>> 0) <= (a >>> 0) : (r >>> 0) < (a >>> 0)) ? CF : 0) | ((a ^ b ^ r) & AF) | (((a ^ r) & (b ^ r) & sb) ? OF : 0);
       break;
     case L_SUB:
       f |= ((a >>> 0) < (b >>> 0) ? CF : 0) | ((a ^ b ^ r) & AF) | (((a ^ b) & (a ^ r) & sb) ? OF : 0);
       break;
     case L_SBB:
-      f |= ((c.lcin ? (a >>> 0) <= (b >>> 0) : (a >>> 0) < (b >>> 0)) ? CF : 0) | ((a ^ b ^ r) & AF) | (((a ^ b) & (a ^ r) & sb) ? OF : 0);
+      f |= ((cin ? (a >>> 0) <= (b >>> 0) : (a >>> 0) < (b >>> 0)) ? CF : 0) | ((a ^ b ^ r) & AF) | (((a ^ b) & (a ^ r) & sb) ? OF : 0);
       break;
     // L_LOGIC: CF = OF = 0; AF is undefined and an i686 leaves it 0. L_RES: only S Z P derive.
   }
   return f;
+}
+
+/** CF of a lazy record given field by field (getCF's lazy case). */
+export function cfOf(op: number, la: number, lb: number, lres: number, sz: number, cin: number): number {
+  const m = sizeMask(sz) >>> 0;
+  const a = (la & m) >>> 0, b = (lb & m) >>> 0, r = (lres & m) >>> 0;
+  switch (op) {
+    case L_ADD: return r < a ? 1 : 0;
+    case L_ADC: return (cin ? r <= a : r < a) ? 1 : 0;
+    case L_SUB: return a < b ? 1 : 0;
+    case L_SBB: return (cin ? a <= b : a < b) ? 1 : 0;
+    default: return 0;
+  }
+}
+
+/** Condition code `cc` (testCC's) from flags, lmask and the lazy record given field by field. */
+export function ccOf(cc: number, flags: number, lmask: number, op: number, la: number, lb: number, lres: number, sz: number, cin: number): boolean {
+  const f = lmask === 0 ? flags : (flags & ~lmask) | (statusOf(op, la, lb, lres, sz, cin) & lmask);
+  let t: boolean;
+  switch (cc >> 1) {
+    case 0: t = (f & OF) !== 0; break;
+    case 1: t = (f & CF) !== 0; break;
+    case 2: t = (f & ZF) !== 0; break;
+    case 3: t = (f & (CF | ZF)) !== 0; break;
+    case 4: t = (f & SF) !== 0; break;
+    case 5: t = (f & PF) !== 0; break;
+    case 6: t = ((f & SF) !== 0) !== ((f & OF) !== 0); break;
+    default: t = (f & ZF) !== 0 || ((f & SF) !== 0) !== ((f & OF) !== 0); break;
+  }
+  return (cc & 1) ? !t : t;
 }
 
 export function getFlags(c: Cpu): number {
