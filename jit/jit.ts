@@ -112,7 +112,7 @@ export interface JitOptions {
 export const DEFAULT_TIER_UP = 20;
 
 /** Rows after which the successor may be cached: near transfers and fall-through. */
-const CHAIN_SEMS = new Set(['jcc', 'jmp', 'jmpn', 'call', 'calln', 'ret', 'loop', 'loope', 'loopne', 'jecxz']);
+const CHAIN_SEMS = new Set(['jcc', 'jmp', 'jmpn', 'call', 'calln', 'ret', 'loop', 'loope', 'loopne', 'jecxz', 'movs', 'stos', 'lods', 'scas', 'cmps']);
 
 export type ExitReason = 'budget' | 'halt' | 'stop';
 

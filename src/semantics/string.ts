@@ -6,6 +6,7 @@ import type { Cpu } from '../cpu/state.ts';
 import type { Insn } from '../decode/decoder.ts';
 import { DF, ESI, EDI, ECX, EAX, EDX, ES, DS } from '../cpu/regs.ts';
 import { rd, wr } from '../cpu/memory.ts';
+import { translate, ACC_U, ACC_W } from '../cpu/paging.ts';
 import { sub } from './alu.ts';
 import { getZF } from '../cpu/flags.ts';
 import { getReg, setReg, size } from './operands.ts';
@@ -63,8 +64,43 @@ const bodies: Record<string, Body> = {
   },
 };
 
+/** A flat data segment: base 0, limit 4 GiB, present writable expand-up data (no segment
+ *  check can fail for any offset). */
+function flat(c: Cpu, s: number): boolean {
+  return c.sbase[s] === 0 && c.slimit[s] === -1 && (c.sattr[s] & 0x9e) === 0x92;
+}
+
+/**
+ * REP MOVS/STOS, 32-bit addresses, DF = 0, flat segments: the elements up to the end of the
+ * current source and destination pages at once, after translating both pages (in the element
+ * loop's order: source read, then destination write, so the first fault is the same and
+ * nothing has moved when it is raised). Returns the elements done; 0 sends the caller to the
+ * element loop (an element straddling a page, overlapping MOVS ranges, a page that is not RAM).
+ */
+function bulk(c: Cpu, i: Insn, sz: number, movs: boolean, max: number): number {
+  if (i.asz !== 4 || (c.flags & DF) || !flat(c, ES) || (movs && !flat(c, srcSeg(i)))) return 0;
+  const esi = c.regs[ESI], edi = c.regs[EDI];
+  let n = Math.min(max, ((4096 - (edi & 0xfff)) / sz) | 0);
+  if (movs) n = Math.min(n, ((4096 - (esi & 0xfff)) / sz) | 0);
+  if (n <= 0) return 0;
+  const u = c.cpl === 3 ? ACC_U : 0, len = n * sz, mem = c.mem;
+  const sp = movs ? translate(c, esi, u) : 0;
+  const dp = translate(c, edi, u | ACC_W);
+  if (dp < 0 || dp + len > mem.length || (movs && (sp < 0 || sp + len > mem.length || Math.abs(dp - sp) < len))) return 0;
+  // (copyWithin and fill are calls into the runtime: a loop is faster for a few bytes.)
+  if (movs) { if (len > 64) mem.copyWithin(dp, sp, sp + len); else for (let k = 0; k < len; k++) mem[dp + k] = mem[sp + k]; }
+  else if (sz === 1) { const v = c.regs[EAX] & 0xff; if (len > 64) mem.fill(v, dp, dp + len); else for (let k = 0; k < len; k++) mem[dp + k] = v; }
+  else for (let a = dp, v = c.regs[EAX], e = dp + len; a < e; a += sz) { if (sz === 4) c.view.setInt32(a, v, true); else c.view.setUint16(a, v, true); }
+  if (c.codePages[dp >>> 12]) c.hooks.codeWrite?.(dp, len);
+  if (movs) c.regs[ESI] = esi + len;
+  c.regs[EDI] = edi + len;
+  c.regs[ECX] = c.regs[ECX] - n;
+  return n;
+}
+
 function stringOp(name: string): (c: Cpu, i: Insn) => void {
   const body = bodies[name];
+  const bulkOp = name === 'movs' || name === 'stos';
   const isIo = name === 'ins' || name === 'outs';
   const cond = name === 'cmps' || name === 'scas';
   return (c: Cpu, i: Insn): void => {
@@ -74,6 +110,10 @@ function stringOp(name: string): (c: Cpu, i: Insn) => void {
     if (!i.rep) { body(c, i, sz); c.eip = nextEip; return; }
     for (let n = 0; n < REP_CHUNK; n++) {
       if (idx(c, i, ECX) === 0) { c.eip = nextEip; return; }
+      if (bulkOp) {
+        const k = bulk(c, i, sz, name === 'movs', Math.min(REP_CHUNK - n, c.regs[ECX] >>> 0));
+        if (k > 0) { n += k - 1; continue; }
+      }
       body(c, i, sz);
       adv(c, i, ECX, -1);
       // REPE stops when ZF=0, REPNE when ZF=1; plain REP on CMPS/SCAS acts as REPE.
