@@ -7,6 +7,7 @@ import { T_JUMP, T_PRIV, T_IOPL, T_REP, T_REPCC, T_NOWB, T_X87 } from '../src/de
 import { INLINE, type EmitContext } from './inline.ts';
 import { NO_FAULT_WITHOUT_MEMORY } from '../src/semantics/index.ts';
 import { flagLiveness } from './liveness.ts';
+import { OSZAPC } from '../src/cpu/regs.ts';
 import { ACCESS_PROLOGUE, type AccessMode } from './memory-access.ts';
 import { localizeChunk, withLocals } from './locals.ts';
 
@@ -84,7 +85,11 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
   const out: string[] = [];
   const locals = opts.inline;
   const emit = (code: string): void => { out.push(locals ? localizeChunk(code) : code); };
-  const loop = opts.inline && !member && selfLoop(insns);
+  // A block that branches back to its start iterates inside its function (a region member
+  // inside its case) while it would run again anyway: q is "an interrupt is requested or the
+  // CPU stopped" and le the run's instruction budget end (locals.ts).
+  const loop = opts.inline && !member?.exit && selfLoop(insns);
+  const start = insns[0].eip | 0, len = insns.length;
   if (loop) out.push('for (;;) {');
   const o = member?.offset ?? 0;
   if (opts.countExecutions) out.push(member ? `H.countAt(B, ${member.index});` : 'H.count(B);');
@@ -98,8 +103,11 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
     out.push(`// ${hex(i.eip)}`);
     ctx.flagsLive = live[k];
     ctx.noFault = false;
+    ctx.branch = undefined;
     const inl = opts.inline && !i.invalid ? INLINE[i.row.sem]?.(i, ctx) : undefined;
-    ctx.prevFlags = inl ? ctx.nextPrevFlags ?? null : null;
+    // The record the next Jcc may fuse with: this instruction's, or the previous one's when this
+    // one (inline) writes no status flag.
+    ctx.prevFlags = !inl ? null : ctx.nextPrevFlags ?? ((i.row.fwrite & OSZAPC) === 0 && !(i.row.fundef & OSZAPC) ? ctx.prevFlags : null);
     ctx.nextPrevFlags = null;
     // EIP is exact at every instruction that can fault and before every semantic function;
     // elsewhere it is set at the block's end.
@@ -108,9 +116,11 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
     if (i.invalid) { code.push('H.ud();'); emit(code.join('\n')); break; }
     if (t & T_PRIV) code.push('if (c.cpl !== 0) H.gp0();');
     if (t & T_IOPL) code.push('if (c.cpl > ((c.flags >> 12) & 3)) H.gp0();');
-    if (inl !== undefined && inl !== null) code.push(inl);
-    else code.push(`E[${k + o}](c, I[${k + o}]);`);
     const last = k === insns.length - 1;
+    // The self-loop's closing branch is emitted with the loop's test below.
+    const closing = loop && last && ctx.branch !== undefined;
+    if (closing) { /* below */ } else if (inl !== undefined && inl !== null) code.push(inl);
+    else code.push(`E[${k + o}](c, I[${k + o}]);`);
     if (last && !setsEip(i)) code.push(`c.eip = ${hex(next)}|0;`);
     // (A JMP the block continues through stores nothing: no check after it.)
     if (!last && mayStore(i) && !(t & T_JUMP)) {
@@ -118,14 +128,24 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
     }
     emit(code.join('\n'));
   }
-  if (member) {
-    emit(`c.icount += ${insns.length};`);
-    emit(member.exit ? 'return 0;' : 'break;');
-  } else if (loop) {
-    emit(`if (c.eip !== ${hex(insns[0].eip)}|0 || c.irq || c.stopped || c.icount + ${insns.length} >= c.loopEnd) return ${insns.length};`);
-    emit(`c.icount += ${insns.length};`);
+  const br = loop ? ctx.branch : undefined;
+  if (loop) {
+    // Leave the loop where the branch does not go back to the start, then where q or the
+    // budget says the dispatch loop would stop.
+    const exit = member ? 'break;' : `return ${len};`;
+    if (br) {
+      const stay = br.cond === null ? 'true' : (br.taken | 0) === start ? `(${br.cond})` : `!(${br.cond})`;
+      const other = (br.taken | 0) === start ? br.next : br.taken;
+      if (stay !== 'true') emit(`if (!${stay}) { c.eip = ${hex(other)}|0;${member ? ` c.icount += ${len};` : ''} ${exit} }`);
+      emit(`c.eip = ${hex(start)}|0;`);
+    } else emit(`if (c.eip !== ${hex(start)}|0) { ${member ? `c.icount += ${len}; ` : ''}${exit} }`);
+    emit(member ? `c.icount += ${len}; if (q || c.icount >= le) break;` : `if (q || c.icount + ${len} >= le) return ${len}; c.icount += ${len};`);
     out.push('}');
-  } else emit(`return ${insns.length};`);
+    if (member) emit('break;');
+  } else if (member) {
+    emit(`c.icount += ${len};`);
+    emit(member.exit ? 'return 0;' : 'break;');
+  } else emit(`return ${len};`);
   const body = out.join('\n');
   if (member) return body;
   return `${ACCESS_PROLOGUE}\n${locals ? withLocals(body) : body}`;

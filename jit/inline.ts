@@ -112,6 +112,9 @@ export interface EmitContext {
   /** Set by an emitter whose code cannot fault although the row may (a near jump when CS's
    *  limit is 4 GiB): then EIP need not be recorded before it. */
   noFault?: boolean;
+  /** Set by the Jcc/JMP emitters: the condition (null: always), the target and the next EIP,
+   *  for a block that loops on itself to branch directly. */
+  branch?: { cond: string | null; taken: number; next: number };
 }
 type Emitter = (i: Insn, ctx: EmitContext) => string | null;
 
@@ -506,6 +509,7 @@ export const INLINE: Record<string, Emitter> = {
     const next = (i.eip + i.len) | 0, target = (next + i.imm) | 0;
     const cond = fusedCondition(i.row.cc, ctx.prevFlags) ?? `H.ccOf(${i.row.cc}, c.flags, c.lmask, ${RECORD})`;
     ctx.noFault = ctx.mode.flatCode;
+    if (ctx.mode.flatCode) ctx.branch = { cond, taken: target, next };
     return `c.eip = ${cond} ? ${jumpTarget(ctx.mode, `${hex(target)}|0`)} : ${hex(next)}|0;`;
   },
   movzx(i, ctx) { return movx(i, false, ctx); },
@@ -518,6 +522,7 @@ export const INLINE: Record<string, Emitter> = {
     if (i.osz !== 4) return null;
     const target = (i.eip + i.len + i.imm) | 0;
     ctx.noFault = ctx.mode.flatCode;
+    if (ctx.mode.flatCode) ctx.branch = { cond: null, taken: target, next: (i.eip + i.len) | 0 };
     return `c.eip = ${jumpTarget(ctx.mode, `${hex(target)}|0`)};`;
   },
 };

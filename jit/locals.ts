@@ -54,8 +54,11 @@ export function withLocals(body: string, onFault = ''): string {
   const fields = FIELDS.filter(([, v]) => new RegExp(`\\b${v}\\b`).test(body));
   const written = (name: string): boolean => new RegExp(`\\b${name}\\s*([-+|&^]|<<|>>>?)?=(?!=)`).test(body);
   const spill = [...regs.filter((n) => written(`r${n}`)).map((n) => `r[${n}] = r${n};`), ...fields.filter(([, v]) => written(v)).map(([f, v]) => `c.${f} = ${v};`)].join(' ');
-  const fill = [...regs.map((n) => `r${n} = r[${n}];`), ...fields.map(([f, v]) => `${v} = c.${f};`)].join(' ');
-  const decl = [...regs.map((n) => `r${n} = r[${n}]`), ...fields.map(([f, v]) => `${v} = c.${f}`), 'sy = 0', 'n = 0'];
+  // q: an interrupt is requested or the CPU stopped; only code outside the locals (a semantic
+  // function, a hook behind it) can change either, so it is read at entry and after such code.
+  const q = /\bq\b/.test(body), le = /\ble\b/.test(body);
+  const fill = [...regs.map((n) => `r${n} = r[${n}];`), ...fields.map(([f, v]) => `${v} = c.${f};`), ...(q ? ['q = c.irq || c.stopped;'] : [])].join(' ');
+  const decl = [...regs.map((n) => `r${n} = r[${n}]`), ...fields.map(([f, v]) => `${v} = c.${f}`), ...(q ? ['q = c.irq || c.stopped'] : []), ...(le ? ['le = c.loopEnd'] : []), 'sy = 0', 'n = 0'];
   // Every exit of local-using code sets n and leaves the labelled block: one write-back.
   return `let ${decl.join(', ')};\ntry {\nfx: {\n${body.split(SPILL).join(spill).split(FILL).join(fill)}\n}\n} catch (x) { if (sy === 0) { ${spill} } ${onFault}throw x; }\n${spill}\nreturn n;`;
 }

@@ -12,7 +12,7 @@
 // the member that was running so the dispatch loop can count its retired instructions.
 import type { Insn } from '../src/decode/decoder.ts';
 import { OSZAPC } from '../src/cpu/regs.ts';
-import { emitBlock, mayFault, mayStore, setsEip, selfLoop, hex, type EmitOptions } from './emit.ts';
+import { emitBlock, mayFault, mayStore, setsEip, hex, type EmitOptions } from './emit.ts';
 import { flagsLiveIn } from './liveness.ts';
 import { ACCESS_PROLOGUE } from './memory-access.ts';
 import { localizeChunk, withLocals } from './locals.ts';
@@ -78,14 +78,10 @@ export function emitRegion(members: RegionMember[], page: number, opts: EmitOpti
   let offset = 0;
   members.forEach((m, index) => {
     const body = emitBlock(m.insns, opts, { index, offset, exit: m.exit, liveOut: liveOut[index] });
-    out.push(`case ${(m.eip - page) | 0}: {`, `j = ${index};`);
-    if (!m.exit && opts.inline && selfLoop(m.insns)) {
-      // A member that branches back to itself iterates here without the switch.
-      out.push('for (;;) {', body.replace(/break;$/, localizeChunk(`if (c.eip !== ${hex(m.eip)}|0 || c.irq || c.stopped || c.icount >= c.loopEnd) break;`)), '}', 'break;');
-    } else out.push(body);
-    out.push('}');
+    out.push(`case ${(m.eip - page) | 0}: {`, `j = ${index};`, body, '}');
     offset += m.insns.length;
   });
-  out.push(localizeChunk('default: return 0;'), '}', localizeChunk('if (c.irq || c.stopped || c.icount >= c.loopEnd) return 0;'), '}');
+  // q: an interrupt request or a stop (locals.ts); le: the run's budget end.
+  out.push(localizeChunk('default: return 0;'), '}', localizeChunk('if (q || c.icount >= le) return 0;'), '}');
   return `${ACCESS_PROLOGUE}\nlet j = 0;\n${withLocals(out.join('\n'), 'H.rfault(B, j); ')}`;
 }
