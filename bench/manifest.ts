@@ -30,7 +30,7 @@ export const ENGINES: Engine[] = ['native', 'qemu', 'v86', 'xenjit'];
 /** Timed runs of compute benchmarks use the counts times this factor, so that fast engines run
  *  long enough for their start-up noise not to swamp the difference; every engine also runs the
  *  unscaled counts once, where the checksums must agree across all engines. */
-export const SCALE: Record<Engine, number> = { native: 20, qemu: 10, v86: 5, xenjit: 5 };
+export const SCALE: Record<Engine, number> = { native: 20, qemu: 20, v86: 10, xenjit: 10 };
 export const countsFor = (b: BenchDef, e: Engine): [number, number] =>
   b.kind === 'compute' ? [b.counts[0] * SCALE[e], b.counts[1] * SCALE[e]] : b.counts;
 export const enginesOf = (b: BenchDef): Engine[] => (b.kind === 'kernel' ? ['xenjit'] : ENGINES);

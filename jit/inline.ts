@@ -73,6 +73,8 @@ export const INLINE_HELPERS = {
   },
   /** The high 32 bits of the unsigned product a * b, exact from 16-bit partial products. */
   mulHi,
+  /** The low 32 bits of a product (V8 compiles a call to it into one multiply instruction). */
+  imul: Math.imul,
   /** The lazy-flag record's CF and condition codes from the record's fields (the generated code
    *  keeps the record in locals: locals.ts). */
   cfOf, ccOf,
@@ -253,12 +255,11 @@ function imul32(i: Insn, ctx: EmitContext): string | null {
   if (i.osz !== 4 || ops[0].kind !== 'G') return null;
   const src = eRead(i, ctx);
   if (!src) return null;
-  // The low 32 bits of the product, exactly: each partial product stays below 2^53. With live
-  // flags CF = OF = the product does not fit (a * b as a double is exact or far from t), the
-  // others as muldiv.ts's mulFlags sets them.
+  // The low 32 bits of the product (Math.imul). With live flags CF = OF = the product does not
+  // fit (a * b as a double is exact or far from t), the others as muldiv.ts's mulFlags sets them.
   const live = (ctx.flagsLive & 0x8d5) !== 0;
   const mul = (a: string, b: string): string =>
-    `{ const a = ${a}, b = ${b}, t = (((a & 0xffff) * b) + ((((a >>> 16) * b) & 0xffff) << 16)) | 0; ${live ? resultFlags('t', 4, 'a * b !== t ? 0x801 : 0') + ' ' : ''}r[${i.reg}] = t; }`;
+    `{ const a = ${a}, b = ${b}, t = H.imul(a, b); ${live ? resultFlags('t', 4, 'a * b !== t ? 0x801 : 0') + ' ' : ''}r[${i.reg}] = t; }`;
   if (ops.length === 2 && ops[1].kind === 'E') return mul(`r[${i.reg}]`, src);
   if (ops.length === 3 && ops[1].kind === 'E' && ops[2].kind === 'I') return mul(src, `${i.imm | 0}`);
   return null;
@@ -457,7 +458,7 @@ export const INLINE: Record<string, Emitter> = {
     if (i.osz !== 4 || i.row.operands[0].size !== 'v') return null;
     const v = eRead(i, ctx);
     if (!v) return null;
-    return `{ const a = r[0], b = ${v}, t = (((a & 0xffff) * b) + ((((a >>> 16) * b) & 0xffff) << 16)) | 0, h = H.mulHi(a, b); r[0] = t; r[2] = h; ${resultFlags('t', 4, 'h !== 0 ? 0x801 : 0')} }`;
+    return `{ const a = r[0], b = ${v}, t = H.imul(a, b), h = H.mulHi(a, b); r[0] = t; r[2] = h; ${resultFlags('t', 4, 'h !== 0 ? 0x801 : 0')} }`;
   },
   pop(i, ctx) {
     if (i.osz !== 4 || i.row.operands[0].kind !== 'Z') return null;
