@@ -3,6 +3,7 @@
 // emitter below get straight-line code instead. The source contains only identifiers chosen
 // here and numbers decoded from guest bytes, never guest text.
 import type { Insn } from '../src/decode/decoder.ts';
+import type { Row } from '../src/decode/rows.ts';
 import { T_JUMP, T_PRIV, T_IOPL, T_REP, T_REPCC, T_NOWB, T_X87 } from '../src/decode/rows.ts';
 import { INLINE, type EmitContext } from './inline.ts';
 import { NO_FAULT_WITHOUT_MEMORY } from '../src/semantics/index.ts';
@@ -34,8 +35,7 @@ export function mayFault(i: Insn): boolean {
   // LEA computes an address and accesses nothing.
   if (r.sem === 'lea') return false;
   if (r.modrm && i.mod !== 3) return true;
-  if (r.operands.some((o) => o.kind === 'O' || o.kind === 'X' || o.kind === 'Y' || o.kind === 'S')) return true;
-  return !NO_FAULT_WITHOUT_MEMORY.has(r.sem);
+  return (rowFacts(r) & ROW_MAY_FAULT) !== 0;
 }
 /** Could executing this instruction store to memory? Then a code-page store must stop the block. */
 export function mayStore(i: Insn): boolean {
@@ -47,8 +47,23 @@ export function mayStore(i: Insn): boolean {
     const k0 = r.operands[0]?.kind;
     if ((r.traits & T_X87) || ((k0 === 'E' || k0 === 'M') && !(r.traits & T_NOWB))) return true;
   }
-  if (r.operands.some((o) => o.kind === 'O' || o.kind === 'Y')) return true;
-  return /^(push|pusha|pushaw|pushf|pushfw|enter|call|calln|callf|cmpxchg8b)$/.test(r.sem);
+  return (rowFacts(r) & ROW_STORES) !== 0;
+}
+
+// What mayFault and mayStore need of a row regardless of its ModRM, computed once per row
+// (block formation asks for every instruction it translates).
+const ROW_MAY_FAULT = 1, ROW_STORES = 2;
+const STORING_SEMS = new Set(['push', 'pusha', 'pushaw', 'pushf', 'pushfw', 'enter', 'call', 'calln', 'callf', 'cmpxchg8b']);
+const facts = new WeakMap<Row, number>();
+function rowFacts(r: Row): number {
+  let f = facts.get(r);
+  if (f === undefined) {
+    const kinds = r.operands.map((o) => o.kind);
+    f = (kinds.some((k) => k === 'O' || k === 'X' || k === 'Y' || k === 'S') || !NO_FAULT_WITHOUT_MEMORY.has(r.sem) ? ROW_MAY_FAULT : 0) |
+      (kinds.some((k) => k === 'O' || k === 'Y') || STORING_SEMS.has(r.sem) ? ROW_STORES : 0);
+    facts.set(r, f);
+  }
+  return f;
 }
 
 export const hex = (n: number): string => '0x' + (n >>> 0).toString(16);

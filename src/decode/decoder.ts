@@ -135,7 +135,8 @@ export function decode(fetch: (i: number) => number, eip: number, d32: boolean, 
   // Sreg encodings 6 and 7 do not exist, and CS cannot be the destination of MOV (#UD).
   if (sIdx >= 0 && (out.reg > 5 || (sIdx === 0 && out.reg === 1))) out.invalid = true;
   let first = true;
-  for (const op of row.operands) {
+  for (let q = 0; q < ops.length; q++) {
+    const op = ops[q];
     const n = immBytes(op, out.osz, out.asz);
     if (n === 0) continue;
     let v = 0;
