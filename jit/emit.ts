@@ -159,6 +159,9 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
     if (member) emit('break;');
   } else if (member) {
     emit(`c.icount += ${len};`);
+    // The last instruction stored into translated code (a CALL's push, a REP MOVS): the other
+    // members may be stale, so back to the dispatch loop.
+    if (!member.exit && mayStore(insns[len - 1])) emit('if (c.smc) return 0;');
     emit(member.exit ? 'return 0;' : 'break;');
   } else emit(`return ${len};`);
   const body = out.join('\n');

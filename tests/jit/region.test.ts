@@ -1,0 +1,51 @@
+// Regions (jit/region.ts): a page's hot blocks in one function. What must hold is what holds for
+// blocks run one by one: the same state after the same instructions, and translated code that a
+// store replaced never runs again, also when the store is the last instruction of a member and
+// the region's next member would otherwise run on.
+import { describe, it, expect } from 'vitest';
+import { bareMachine } from '../../src/cli/bare.ts';
+import { EDX, ESI, ECX } from '../../src/cpu/regs.ts';
+
+// At 0x1000 (the bare machine's load address), four rounds of: call B (at 0x1040: INC EDX;
+// RET), then REP STOSB of one byte 0x46 (INC ESI) at 0x1030 + 8*ECX: 0x1050, 0x1048 and 0x1038
+// are bytes next to the code, the third round's 0x1040 is B's first byte. So B runs as INC EDX
+// three times and as INC ESI once: EDX = 3, ESI = 1 if the rewritten B is retranslated.
+const CODE = [
+  0xb9, 0x04, 0x00, 0x00, 0x00, //       1000 mov ecx, 4
+  0xe8, 0x36, 0x00, 0x00, 0x00, //       1005 call 0x1040
+  0x51, //                               100a push ecx
+  0x8d, 0x3c, 0xcd, 0x30, 0x10, 0x00, 0x00, // 100b lea edi, [ecx*8 + 0x1030]
+  0xb0, 0x46, //                         1012 mov al, 0x46
+  0xb9, 0x01, 0x00, 0x00, 0x00, //       1014 mov ecx, 1
+  0xf3, 0xaa, //                         1019 rep stosb
+  0x59, //                               101b pop ecx
+  0x49, //                               101c dec ecx
+  0x75, 0xe6, //                         101d jnz 0x1005
+  0xf4, //                               101f hlt
+];
+
+function image(): Uint8Array {
+  const img = new Uint8Array(0x50);
+  img.set(CODE, 0);
+  img.set([0x42, 0xc3], 0x40); // 1040 inc edx; ret
+  return img;
+}
+
+describe('regions', () => {
+  for (const [name, opts] of [['regions', { tierUp: 0 }], ['blocks one by one', { tierUp: 0, regions: false }], ['single-step', { singleStep: true }]] as const) {
+    it(`a member's closing store into translated code ends the region (${name})`, () => {
+      const { cpu, jit } = bareMachine(image(), 1 << 20, opts);
+      jit.run(10_000);
+      expect(cpu.halted).toBe(true);
+      expect(cpu.regs[EDX]).toBe(3);
+      expect(cpu.regs[ESI]).toBe(1);
+      expect(cpu.regs[ECX]).toBe(0);
+      // 3 + 4 rounds of 9 instructions + the final hlt; B is 2 instructions.
+      expect(cpu.icount).toBe(1 + 4 * 9 + 4 * 2 + 1);
+      if (name === 'regions') {
+        expect(jit.stats.regionsGenerated).toBeGreaterThan(0);
+        expect(jit.stats.invalidationsByCause['code-write']).toBe(1);
+      }
+    });
+  }
+});
