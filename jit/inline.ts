@@ -6,13 +6,15 @@ import { opSize } from '../src/decode/decoder.ts';
 import type { Cpu } from '../src/cpu/state.ts';
 import { linear, probeWrite, readLin, rd32, wr32 } from '../src/cpu/memory.ts';
 import { ACC_U } from '../src/cpu/paging.ts';
-import { CS, SS, ESP, EBP, EAX, EDX, CF, OF, SF, ZF, PF, AF } from '../src/cpu/regs.ts';
+import { CS, SS, DS, ESP, EBP, EAX, EDX, CF, OF, SF, ZF, PF, AF } from '../src/cpu/regs.ts';
 import { setStatus, PARITY } from '../src/cpu/flags.ts';
 import { fault, GP } from '../src/cpu/fault.ts';
 import { pushValue, popValue, peek, setSp, spAdd } from '../src/semantics/stack.ts';
 import { shift } from '../src/semantics/shift.ts';
 import { imulTrunc } from '../src/semantics/muldiv.ts';
 import { cfOf, ccOf } from '../src/cpu/flags.ts';
+import { repMove } from '../src/semantics/string.ts';
+import { FAULT } from '../src/cpu/fault.ts';
 import { loadExpr, loadForUpdateExpr, storeStmt, jumpTarget, type AccessMode } from './memory-access.ts';
 
 const STACK32 = 0x4000; // SS.B (ATTR_DB)
@@ -78,6 +80,9 @@ export const INLINE_HELPERS = {
   /** The lazy-flag record's CF and condition codes from the record's fields (the generated code
    *  keeps the record in locals: locals.ts). */
   cfOf, ccOf,
+  /** REP MOVS/STOS on register values (string.ts), and the raise of a fault it left pending. */
+  repMove,
+  refault(): never { throw FAULT; },
 };
 
 function mulHi(x: number, y: number): number {
@@ -451,8 +456,20 @@ function call(i: Insn, ctx: EmitContext): string | null {
   return `{ const t = ${jumpTarget(ctx.mode, t)}; H.push32(c, ${hex(next)}|0); c.eip = t; }`;
 }
 
+/** REP MOVS / REP STOS with a 32-bit address size: one execution (at most REP_CHUNK elements)
+ *  through string.ts's repMove on the registers; the instruction stays at its own EIP while
+ *  ECX is not 0; a fault after some elements is raised once the registers show them. */
+function repString(i: Insn): string | null {
+  if (!i.rep || i.asz !== 4) return null;
+  const movs = i.row.sem === 'movs', sz = i.row.operands[0].size === 'b' ? 1 : i.osz;
+  const seg = i.seg >= 0 ? i.seg : DS, next = (i.eip + i.len) | 0;
+  return `{ let k = H.repMove(c, ${movs}, r[1], r[6], r[7], ${sz}, (c.flags & 0x400) !== 0, ${seg}, r[0]); const f = k < 0; if (f) k = -k - 1; ` +
+    `const d = (c.flags & 0x400) !== 0 ? -k * ${sz} : k * ${sz}; r[1] = (r[1] - k)|0; ${movs ? 'r[6] = (r[6] + d)|0; ' : ''}r[7] = (r[7] + d)|0; ` +
+    `if (f) H.refault(); c.eip = r[1] !== 0 ? ${hex(i.eip)}|0 : ${hex(next)}|0; }`;
+}
+
 export const INLINE: Record<string, Emitter> = {
-  push, call, calln: call,
+  push, call, calln: call, movs: repString, stos: repString,
   nop() { return ''; },
   mul(i, ctx) {
     if (i.osz !== 4 || i.row.operands[0].size !== 'v') return null;

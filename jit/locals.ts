@@ -19,7 +19,7 @@
 // hold the state at its boundary when the catch writes them back.
 
 /** Helpers that neither read nor write guest registers or flags. */
-const STATELESS = new Set(['rd8', 'rd16', 'rd32', 'wr8', 'wr16', 'wr32', 'ru8', 'ru32', 'jt', 'count', 'countAt', 'rfault', 'ud', 'gp0', 'mulHi', 'imul', 'cfOf', 'ccOf']);
+const STATELESS = new Set(['rd8', 'rd16', 'rd32', 'wr8', 'wr16', 'wr32', 'ru8', 'ru32', 'jt', 'count', 'countAt', 'rfault', 'ud', 'gp0', 'mulHi', 'imul', 'cfOf', 'ccOf', 'repMove', 'refault']);
 /** Cpu fields kept in locals besides the registers: [field, local]. */
 const FIELDS: [string, string][] = [
   ['lop', 'fop'], ['la', 'fa'], ['lb', 'fb'], ['lres', 'fres'], ['lsz', 'fsz'], ['lmask', 'fmask'], ['lcin', 'fcin'],

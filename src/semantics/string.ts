@@ -9,6 +9,7 @@ import { rd, wr } from '../cpu/memory.ts';
 import { translate, ACC_U, ACC_W } from '../cpu/paging.ts';
 import { sub } from './alu.ts';
 import { getZF } from '../cpu/flags.ts';
+import { FAULT } from '../cpu/fault.ts';
 import { getReg, setReg, size } from './operands.ts';
 import { ioRead, ioWrite, checkIo } from './io.ts';
 
@@ -77,9 +78,8 @@ function flat(c: Cpu, s: number): boolean {
  * nothing has moved when it is raised). Returns the elements done; 0 sends the caller to the
  * element loop (an element straddling a page, overlapping MOVS ranges, a page that is not RAM).
  */
-function bulk(c: Cpu, i: Insn, sz: number, movs: boolean, max: number): number {
-  if (i.asz !== 4 || (c.flags & DF) || !flat(c, ES) || (movs && !flat(c, srcSeg(i)))) return 0;
-  const esi = c.regs[ESI], edi = c.regs[EDI];
+function bulk(c: Cpu, movs: boolean, esi: number, edi: number, sz: number, seg: number, eax: number, max: number): number {
+  if (!flat(c, ES) || (movs && !flat(c, seg))) return 0;
   let n = Math.min(max, ((4096 - (edi & 0xfff)) / sz) | 0);
   if (movs) n = Math.min(n, ((4096 - (esi & 0xfff)) / sz) | 0);
   if (n <= 0) return 0;
@@ -89,18 +89,43 @@ function bulk(c: Cpu, i: Insn, sz: number, movs: boolean, max: number): number {
   if (dp < 0 || dp + len > mem.length || (movs && (sp < 0 || sp + len > mem.length || Math.abs(dp - sp) < len))) return 0;
   // (copyWithin and fill are calls into the runtime: a loop is faster for a few bytes.)
   if (movs) { if (len > 64) mem.copyWithin(dp, sp, sp + len); else for (let k = 0; k < len; k++) mem[dp + k] = mem[sp + k]; }
-  else if (sz === 1) { const v = c.regs[EAX] & 0xff; if (len > 64) mem.fill(v, dp, dp + len); else for (let k = 0; k < len; k++) mem[dp + k] = v; }
-  else for (let a = dp, v = c.regs[EAX], e = dp + len; a < e; a += sz) { if (sz === 4) c.view.setInt32(a, v, true); else c.view.setUint16(a, v, true); }
+  else if (sz === 1) { const v = eax & 0xff; if (len > 64) mem.fill(v, dp, dp + len); else for (let k = 0; k < len; k++) mem[dp + k] = v; }
+  else for (let a = dp, e = dp + len; a < e; a += sz) { if (sz === 4) c.view.setInt32(a, eax, true); else c.view.setUint16(a, eax, true); }
   if (c.codePages[dp >>> 12]) c.hooks.codeWrite?.(dp, len);
-  if (movs) c.regs[ESI] = esi + len;
-  c.regs[EDI] = edi + len;
-  c.regs[ECX] = c.regs[ECX] - n;
   return n;
+}
+
+/**
+ * One execution of REP MOVS (movs) or REP STOS with a 32-bit address size, on register values
+ * given (ECX, ESI, EDI, EAX; DF as `down`; `seg` the source segment): at most REP_CHUNK
+ * elements, by page runs where bulk() can and element by element otherwise. Returns the
+ * elements done, k; when an element faults after k > 0 were done, -k - 1, with the fault left
+ * in FAULT for the caller to raise once the registers show the progress (a fault at the first
+ * element is thrown as it is). Touches no register: the generated code calls it with registers
+ * held in locals.
+ */
+export function repMove(c: Cpu, movs: boolean, ecx: number, esi: number, edi: number, sz: number, down: boolean, seg: number, eax: number): number {
+  const max = Math.min(ecx >>> 0, REP_CHUNK), d = down ? -sz : sz;
+  let k = 0;
+  try {
+    while (k < max) {
+      if (!down) {
+        const n = bulk(c, movs, esi, edi, sz, seg, eax, max - k);
+        if (n > 0) { k += n; esi = (esi + n * sz) | 0; edi = (edi + n * sz) | 0; continue; }
+      }
+      if (movs) wr(c, ES, edi, sz, rd(c, seg, esi, sz)); else wr(c, ES, edi, sz, eax);
+      esi = (esi + d) | 0; edi = (edi + d) | 0; k++;
+    }
+  } catch (e) {
+    if (e !== FAULT || k === 0) throw e;
+    return -k - 1;
+  }
+  return k;
 }
 
 function stringOp(name: string): (c: Cpu, i: Insn) => void {
   const body = bodies[name];
-  const bulkOp = name === 'movs' || name === 'stos';
+  const moveOp = name === 'movs' || name === 'stos';
   const isIo = name === 'ins' || name === 'outs';
   const cond = name === 'cmps' || name === 'scas';
   return (c: Cpu, i: Insn): void => {
@@ -108,12 +133,21 @@ function stringOp(name: string): (c: Cpu, i: Insn) => void {
     if (isIo) checkIo(c, c.regs[EDX] & 0xffff, sz);
     const nextEip = (i.eip + i.len) | 0;
     if (!i.rep) { body(c, i, sz); c.eip = nextEip; return; }
+    if (moveOp && i.asz === 4) {
+      const down = (c.flags & DF) !== 0;
+      let k = repMove(c, name === 'movs', c.regs[ECX], c.regs[ESI], c.regs[EDI], sz, down, srcSeg(i), c.regs[EAX]);
+      const faulted = k < 0;
+      if (faulted) k = -k - 1;
+      const d = down ? -k * sz : k * sz;
+      c.regs[ECX] = c.regs[ECX] - k;
+      if (name === 'movs') c.regs[ESI] = c.regs[ESI] + d;
+      c.regs[EDI] = c.regs[EDI] + d;
+      if (faulted) throw FAULT;
+      c.eip = c.regs[ECX] === 0 ? nextEip : i.eip;
+      return;
+    }
     for (let n = 0; n < REP_CHUNK; n++) {
       if (idx(c, i, ECX) === 0) { c.eip = nextEip; return; }
-      if (bulkOp) {
-        const k = bulk(c, i, sz, name === 'movs', Math.min(REP_CHUNK - n, c.regs[ECX] >>> 0));
-        if (k > 0) { n += k - 1; continue; }
-      }
       body(c, i, sz);
       adv(c, i, ECX, -1);
       // REPE stops when ZF=0, REPNE when ZF=1; plain REP on CMPS/SCAS acts as REPE.
