@@ -43,7 +43,8 @@ export interface Block {
   /** The block's end cannot change the state a mode key or a region assumes (segments, CPL,
    *  paging, IF): it is chainable and its last instruction is no block-ending state change. */
   keepsMode: boolean;
-  /** Runs in the first tier (interpreted) so far; compiled at `JitOptions.tierUp`. */
+  /** Runs so far (counted until the block is in a region): compiled at `JitOptions.tierUp`,
+   *  its page's region built or rebuilt at `JitOptions.regionAt`. */
   runs: number;
   /** Compiled to JavaScript (else still interpreted). */
   compiled: boolean;
@@ -105,7 +106,14 @@ export interface JitOptions {
   /** Compile a page's hot blocks together into one function (region.ts); off in single-step
    *  mode and with source maps (profiles attribute host time per block function). */
   regions: boolean;
+  /** Runs after which a compiled block joins its page's region (with tierUp 0: at once). */
+  regionAt: number;
 }
+
+/** Default region threshold: a region costs V8 tens of milliseconds of optimization, worth it
+ *  for loops, not for boot code (GRUB's boot to its prompt: 2.7 s with blocks alone, 7 s with
+ *  every compiled block in a region, 4.1 s from 1 000 runs, 3.0 s from 5 000). */
+export const DEFAULT_REGION_AT = 5000;
 
 /** Default first-tier executions: compiling a block costs about as much as interpreting it
  *  some tens of times, and most boot code runs only a few times. */
@@ -133,7 +141,7 @@ export class Jit {
   private readonly useRegions: boolean;
 
   constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
-    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, regions: true, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
+    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, regions: true, regionAt: DEFAULT_REGION_AT, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
     this.useRegions = this.opts.regions && !this.opts.singleStep && !this.opts.sourceMaps;
     c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
   }
@@ -224,7 +232,7 @@ export class Jit {
     if (!bytes) { bytes = new Uint8Array(4096); this.codeBytes.set(pp, bytes); }
     // Mark each instruction's bytes (a block may continue through a JMP within its page).
     for (const i of src.insns) { const off = i.eip & 0xfff; bytes.fill(1, off, Math.min(4096, off + i.len)); }
-    if (this.opts.tierUp <= 0) this.promote(blk);
+    if (this.opts.tierUp <= 0) { this.compile(blk); this.promote(blk); }
     return blk;
   }
 
@@ -245,28 +253,28 @@ export class Jit {
     return blk;
   }
 
-  /** A block became hot: compile it on its own, or rebuild its page's region with it (when
-   *  the page has other hot blocks and enough of them became hot since the last build that
-   *  the rebuild is worth its compile time: rebuilds stay O(n log n) in the page's blocks). */
+  /** A compiled block became hot (`regionAt` runs): build or rebuild its page's region with it
+   *  and the page's other hot blocks, when the page has some and enough of them became hot
+   *  since the last build that the rebuild is worth its compile time (rebuilds stay
+   *  O(n log n) in the page's blocks); otherwise it stays compiled on its own. */
   private promote(b: Block): void {
-    if (!this.useRegions) { this.compile(b); return; }
+    if (!this.useRegions) return;
     const pp = b.phys >>> 12, lp = b.eip >>> 12;
     let rm = this.regions.get(pp);
     const r = rm?.get(b.mode);
-    if (r) {
-      if ((r.members[0].eip >>> 12) !== lp || ++r.hotSince < Math.max(1, r.members.length >> 2)) { this.compile(b); return; }
-    }
+    if (r && ((r.members[0].eip >>> 12) !== lp || ++r.hotSince < Math.max(1, r.members.length >> 2))) return;
+    const hot = this.opts.tierUp <= 0 ? 0 : this.opts.regionAt;
     const cands: Block[] = [];
     for (const x of this.pages.get(pp)?.values() ?? []) {
-      if (x.valid && x.mode === b.mode && (x.eip >>> 12) === lp && (x === b || x.compiled)) cands.push(x);
+      if (x.valid && x.mode === b.mode && (x.eip >>> 12) === lp && x.compiled && (x === b || (r !== undefined && x.region === r) || x.runs >= hot)) cands.push(x);
     }
-    if (cands.length < 2) { this.compile(b); return; }
+    if (cands.length < 2) return;
     // The blocks that became hot first stay members when the page has more than a region holds.
     cands.sort((x, y) => (x === b ? -1 : y === b ? 1 : (x.eip >>> 0) - (y.eip >>> 0)));
     const members: Block[] = [];
     let n = 0;
     for (const x of cands) if (n + x.insns.length <= MAX_REGION_INSNS) { members.push(x); n += x.insns.length; }
-    if (members.length < 2) { this.compile(b); return; }
+    if (members.length < 2) return;
     if (r) for (const x of r.members) if (!members.includes(x) && x.valid) { x.region = null; this.compile(x); }
     if (!rm) { rm = new Map(); this.regions.set(pp, rm); }
     rm.set(b.mode, this.compileRegion(members, lp));
@@ -300,7 +308,7 @@ export class Jit {
   private readonly firstTier: BlockFn = (c, _r, _m, _v, E, I, H, B) => {
     if (this.opts.instrument) B.count++;
     const plan = B.plan!;
-    if (++B.runs >= this.opts.tierUp) this.promote(B);
+    if (++B.runs >= this.opts.tierUp) this.compile(B);
     this.stats.interpretedRuns++;
     return interpretBlock(c, E, I, plan, H.ud, H.gp0);
   };
@@ -409,6 +417,7 @@ export class Jit {
         c.smc = false;
         const n = b.fn(c, c.regs, c.mem, c.view, b.fE, b.fI, HELPERS, b);
         c.icount += n; s.blockRuns++;
+        if (b.region === null && b.compiled && ++b.runs === this.opts.regionAt) this.promote(b);
         prev = b;
       } catch (e) {
         if (e !== FAULT) throw e;

@@ -29,6 +29,8 @@ const FIELD_RE = new RegExp(`\\bc\\.(${FIELDS.map(([f]) => f).join('|')})\\b`, '
 const LOCAL_OF = new Map(FIELDS);
 
 const SPILL = '@SPILL@', FILL = '@FILL@';
+/** A use of a local (group 1), with group 2 set when it is an assignment. */
+const LOCAL_USE = new RegExp(`\\b(r[0-7]|${FIELDS.map(([, v]) => v).join('|')}|q|le)\\b(\\s*(?:[-+|&^]|<<|>>>?)?=(?!=))?`, 'g');
 
 /** Does this code call something that reads or writes registers or flags in the Cpu? */
 export function touchesState(code: string): boolean {
@@ -50,13 +52,15 @@ export function localizeChunk(code: string): string {
  *  code in place of the markers, and `catch` writing the locals back. `onFault` runs in the
  *  catch before the rethrow. */
 export function withLocals(body: string, onFault = ''): string {
-  const regs = [...new Set([...body.matchAll(/\br([0-7])\b/g)].map((m) => Number(m[1])))].sort();
-  const fields = FIELDS.filter(([, v]) => new RegExp(`\\b${v}\\b`).test(body));
-  const written = (name: string): boolean => new RegExp(`\\b${name}\\s*([-+|&^]|<<|>>>?)?=(?!=)`).test(body);
-  const spill = [...regs.filter((n) => written(`r${n}`)).map((n) => `r[${n}] = r${n};`), ...fields.filter(([, v]) => written(v)).map(([f, v]) => `c.${f} = ${v};`)].join(' ');
+  // One scan for every local used, and whether it is assigned.
+  const used = new Set<string>(), written = new Set<string>();
+  for (const m of body.matchAll(LOCAL_USE)) { used.add(m[1]); if (m[2] !== undefined) written.add(m[1]); }
+  const regs = [0, 1, 2, 3, 4, 5, 6, 7].filter((n) => used.has(`r${n}`));
+  const fields = FIELDS.filter(([, v]) => used.has(v));
+  const spill = [...regs.filter((n) => written.has(`r${n}`)).map((n) => `r[${n}] = r${n};`), ...fields.filter(([, v]) => written.has(v)).map(([f, v]) => `c.${f} = ${v};`)].join(' ');
   // q: an interrupt is requested or the CPU stopped; only code outside the locals (a semantic
   // function, a hook behind it) can change either, so it is read at entry and after such code.
-  const q = /\bq\b/.test(body), le = /\ble\b/.test(body);
+  const q = used.has('q'), le = used.has('le');
   const fill = [...regs.map((n) => `r${n} = r[${n}];`), ...fields.map(([f, v]) => `${v} = c.${f};`), ...(q ? ['q = c.irq || c.stopped;'] : [])].join(' ');
   const decl = [...regs.map((n) => `r${n} = r[${n}]`), ...fields.map(([f, v]) => `${v} = c.${f}`), ...(q ? ['q = c.irq || c.stopped'] : []), ...(le ? ['le = c.loopEnd'] : []), 'sy = 0', 'n = 0'];
   // Every exit of local-using code sets n and leaves the labelled block: one write-back.

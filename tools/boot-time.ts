@@ -12,8 +12,10 @@ const cmd = new Command('boot-time')
   .option('--memory <MiB>', 'domain memory', '64')
   .option('--disk <file[,ro]>', 'a disk', (v: string, p: string[]) => [...p, v], [] as string[])
   .option('--max <n>', 'give up after this many instructions', '2000000000')
+  .option('--region-at <n>', 'runs after which a compiled block joins its page\'s region')
+  .option('--no-regions', 'compile blocks one by one only')
   .parse();
-const o = cmd.opts<{ until: string; clock: 'virtual' | 'host'; memory: string; disk: string[]; max: string }>();
+const o = cmd.opts<{ until: string; clock: 'virtual' | 'host'; memory: string; disk: string[]; max: string; regionAt?: string; regions: boolean }>();
 const file = cmd.args[0];
 
 try {
@@ -21,6 +23,7 @@ try {
   let out = '';
   const { machine: m } = prepareGuest(readImage(file), {
     memoryMiB: Number(o.memory), clock: o.clock, disks: o.disk.map(parseDisk), onConsole: (t) => { out += t; },
+    jit: { regions: o.regions, ...(o.regionAt ? { regionAt: Number(o.regionAt) } : {}) },
   }, file);
   const t1 = performance.now();
   const c = m.domain.cpu, max = Number(o.max);
