@@ -5,7 +5,7 @@
 import type { Cpu } from '../src/cpu/state.ts';
 import { CS, SS, DS, ES, IOPL, TF } from '../src/cpu/regs.ts';
 import { FAULT, fault, GP, UD, PF_, DB } from '../src/cpu/fault.ts';
-import { fetchPhys, fetchByte, rd32, wr32, rd16, wr16, rd8, wr8 } from '../src/cpu/memory.ts';
+import { fetchPhys, fetchByte, rd32, wr32, rd16, wr16, rd8, wr8, isFlatData } from '../src/cpu/memory.ts';
 import { protectCodePage } from '../src/cpu/paging.ts';
 import { testCC, materialize } from '../src/cpu/flags.ts';
 import { decode, type Insn } from '../src/decode/decoder.ts';
@@ -150,11 +150,10 @@ export class Jit {
    *  (4: near transfers need no limit check), DS/ES/SS flat (5: base 0, limit 4 GiB, present
    *  writable expand-up data, so memory accesses through them skip the segment checks). */
   modeKey(): number {
-    const c = this.c, a = c.sattr, b = c.sbase, l = c.slimit;
+    const c = this.c, a = c.sattr;
     let k = c.cpl | ((a[CS] >> 12) & 4) | ((a[SS] >> 11) & 8);
-    if (l[CS] === -1) k |= 16;
-    if ((b[DS] | b[ES] | b[SS]) === 0 && (l[DS] & l[ES] & l[SS]) === -1 &&
-        (a[DS] & a[ES] & a[SS] & 0x92) === 0x92 && ((a[DS] | a[ES] | a[SS]) & 0x0c) === 0) k |= 32;
+    if (c.slimit[CS] === -1) k |= 16;
+    if (isFlatData(c, DS) && isFlatData(c, ES) && isFlatData(c, SS)) k |= 32;
     return k;
   }
 

@@ -13,6 +13,12 @@ const T_CODE = 8, T_ED = 4, T_RW = 2;
 
 function segFault(seg: number): never { return fault(seg === SS ? SS_ : GP, 0); }
 
+/** A flat data segment: base 0, limit 4 GiB, present writable expand-up data (P, S, RW set;
+ *  code and expand-down clear), so linear() can fail for no offset. */
+export function isFlatData(c: Cpu, seg: number): boolean {
+  return c.sbase[seg] === 0 && c.slimit[seg] === -1 && (c.sattr[seg] & 0x9e) === 0x92;
+}
+
 /** Check an access of `size` bytes at `off` in segment `seg` and return its linear address. */
 export function linear(c: Cpu, seg: number, off: number, size: number, write: boolean): number {
   const attr = c.sattr[seg];

@@ -5,7 +5,7 @@
 import type { Cpu } from '../cpu/state.ts';
 import type { Insn } from '../decode/decoder.ts';
 import { DF, ESI, EDI, ECX, EAX, EDX, ES, DS } from '../cpu/regs.ts';
-import { rd, wr } from '../cpu/memory.ts';
+import { rd, wr, isFlatData } from '../cpu/memory.ts';
 import { translate, ACC_U, ACC_W } from '../cpu/paging.ts';
 import { sub } from './alu.ts';
 import { getZF } from '../cpu/flags.ts';
@@ -65,12 +65,6 @@ const bodies: Record<string, Body> = {
   },
 };
 
-/** A flat data segment: base 0, limit 4 GiB, present writable expand-up data (no segment
- *  check can fail for any offset). */
-function flat(c: Cpu, s: number): boolean {
-  return c.sbase[s] === 0 && c.slimit[s] === -1 && (c.sattr[s] & 0x9e) === 0x92;
-}
-
 /**
  * REP MOVS/STOS, 32-bit addresses, DF = 0, flat segments: the elements up to the end of the
  * current source and destination pages at once, after translating both pages (in the element
@@ -79,7 +73,7 @@ function flat(c: Cpu, s: number): boolean {
  * element loop (an element straddling a page, overlapping MOVS ranges, a page that is not RAM).
  */
 function bulk(c: Cpu, movs: boolean, esi: number, edi: number, sz: number, seg: number, eax: number, max: number): number {
-  if (!flat(c, ES) || (movs && !flat(c, seg))) return 0;
+  if (!isFlatData(c, ES) || (movs && !isFlatData(c, seg))) return 0;
   let n = Math.min(max, ((4096 - (edi & 0xfff)) / sz) | 0);
   if (movs) n = Math.min(n, ((4096 - (esi & 0xfff)) / sz) | 0);
   if (n <= 0) return 0;
