@@ -6,12 +6,10 @@ import { opSize } from '../src/decode/decoder.ts';
 import type { Cpu } from '../src/cpu/state.ts';
 import { linear, probeWrite, readLin, rd32, wr32 } from '../src/cpu/memory.ts';
 import { ACC_U } from '../src/cpu/paging.ts';
-import { CS, SS, DS, ESP, EBP, EAX, EDX, CF, OF, SF, ZF, PF, AF } from '../src/cpu/regs.ts';
-import { setStatus, PARITY } from '../src/cpu/flags.ts';
+import { CS, SS, DS, ESP, EBP } from '../src/cpu/regs.ts';
 import { fault, GP } from '../src/cpu/fault.ts';
 import { pushValue, popValue, peek, setSp, spAdd } from '../src/semantics/stack.ts';
 import { shift } from '../src/semantics/shift.ts';
-import { imulTrunc } from '../src/semantics/muldiv.ts';
 import { cfOf, ccOf } from '../src/cpu/flags.ts';
 import { repMove } from '../src/semantics/string.ts';
 import { FAULT } from '../src/cpu/fault.ts';
@@ -63,16 +61,9 @@ export const INLINE_HELPERS = {
     probeWrite(c, l, 1, u);
     return readLin(c, l, 1, u);
   },
-  /** Shifts/rotates and truncating IMUL with their flags, straight to the semantics' compute
-   *  functions (the operands are decoded at translation time). */
+  /** Shifts/rotates by CL or of memory with their flags, straight to the semantics' compute
+   *  function (the operands are decoded at translation time). */
   shf: shift,
-  imulT: imulTrunc,
-  /** MUL r/m32: EDX:EAX = EAX * b unsigned; flags as muldiv.ts's mulFlags sets them. */
-  mul32(c: Cpu, b: number): void {
-    const a = c.regs[EAX], lo = Math.imul(a, b), hi = mulHi(a, b);
-    c.regs[EAX] = lo; c.regs[EDX] = hi;
-    setStatus(c, CF | OF | SF | ZF | PF | AF, (hi !== 0 ? CF | OF : 0) | PARITY[lo & 0xff] | (lo === 0 ? ZF : 0) | (lo < 0 ? SF : 0));
-  },
   /** The high 32 bits of the unsigned product a * b, exact from 16-bit partial products. */
   mulHi,
   /** The low 32 bits of a product (V8 compiles a call to it into one multiply instruction). */
@@ -254,7 +245,7 @@ function shiftImm32(op: number, k: number): string | null {
 /** CF and OF set concretely, the other status flags as they are. */
 const CF_OF = (cf: string, of: string): string => `c.flags = (c.flags & ~0x801) | (${cf}) | ((${of}) << 11); c.lmask &= ~0x801;`;
 
-/** IMUL Gv,Ev / Gv,Ev,Iz / Gv,Ev,Ibs with 32-bit operands (with live flags through H.imulT). */
+/** IMUL Gv,Ev / Gv,Ev,Iz / Gv,Ev,Ibs with 32-bit operands. */
 function imul32(i: Insn, ctx: EmitContext): string | null {
   const ops = i.row.operands;
   if (i.osz !== 4 || ops[0].kind !== 'G') return null;

@@ -7,7 +7,6 @@ import { CS, SS, DS, ES, IOPL, TF } from '../src/cpu/regs.ts';
 import { FAULT, fault, GP, UD, PF_, DB } from '../src/cpu/fault.ts';
 import { fetchPhys, fetchByte, rd32, wr32, rd16, wr16, rd8, wr8, isFlatData } from '../src/cpu/memory.ts';
 import { protectCodePage } from '../src/cpu/paging.ts';
-import { testCC, materialize } from '../src/cpu/flags.ts';
 import { decode, type Insn } from '../src/decode/decoder.ts';
 import { EXEC, type Exec } from '../src/semantics/index.ts';
 import { T_PRIV, T_IOPL, T_END } from '../src/decode/rows.ts';
@@ -69,25 +68,21 @@ export interface Region {
 
 export interface Helpers extends InlineHelpers {
   ud(): never; gp0(): never;
-  cc(c: Cpu, n: number): boolean;
   jt(c: Cpu, target: number): number;
   rd32: typeof rd32; wr32: typeof wr32; rd16: typeof rd16; wr16: typeof wr16; rd8: typeof rd8; wr8: typeof wr8;
   count(b: Block): void;
   countAt(b: Block, j: number): void;
   rfault(b: Block, j: number): void;
-  keepCF(c: Cpu): void;
 }
 /** The helper names generated code may call as `H.<name>`. */
-export const HELPER_NAMES: readonly string[] = ['ud', 'gp0', 'cc', 'jt', 'rd32', 'wr32', 'rd16', 'wr16', 'rd8', 'wr8', 'count', 'countAt', 'rfault', 'keepCF', ...INLINE_HELPER_NAMES] satisfies (keyof Helpers)[];
+export const HELPER_NAMES: readonly string[] = ['ud', 'gp0', 'jt', 'rd32', 'wr32', 'rd16', 'wr16', 'rd8', 'wr8', 'count', 'countAt', 'rfault', ...INLINE_HELPER_NAMES] satisfies (keyof Helpers)[];
 const HELPERS: Helpers = {
   ud: () => fault(UD), gp0: () => fault(GP, 0),
-  cc: testCC,
   jt(c, target) { if ((target >>> 0) > (c.slimit[CS] >>> 0)) fault(GP, 0); return target; },
   rd32, wr32, rd16, wr16, rd8, wr8,
   count(b) { b.count++; },
   countAt(b, j) { b.region!.members[j].count++; },
   rfault(b, j) { b.region!.faultAt = j; },
-  keepCF(c) { materialize(c, 1); },
   ...INLINE_HELPERS,
 };
 
@@ -291,10 +286,8 @@ export class Jit {
     const E: Exec[] = [], I: Insn[] = [];
     for (const x of members) { E.push(...x.execs); I.push(...x.insns); }
     const region: Region = { members, fn, source, faultAt: 0, hotSince: 0 };
-    for (const x of members) {
-      if (!x.compiled) this.stats.blocksGenerated++;
-      x.fn = fn; x.fE = E; x.fI = I; x.region = region; x.compiled = true; x.plan = null; x.source = '';
-    }
+    // Members are compiled blocks (promote): their own functions give way to the region's.
+    for (const x of members) { x.fn = fn; x.fE = E; x.fI = I; x.region = region; x.source = ''; }
     this.stats.regionsGenerated++;
     this.stats.regionMembers += members.length;
     this.stats.compileMs += performance.now() - t0;

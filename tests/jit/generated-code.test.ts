@@ -179,7 +179,7 @@ function checkAll(sources: Iterable<string>): { checked: number; bad: string[] }
 }
 
 describe('generated block code (acorn)', () => {
-  const good = 'return function blk_00001000(c, r, m, v, E, I, H, B) {\nH.count(B);\n// 0x1000\n{ const a = r[0], t = (a + 1)|0; r[0] = t; }\nc.eip = H.cc(c, 4) ? H.jt(c, 0x1000|0) : 0x1002|0;\nreturn 1;\n}\n//# sourceURL=xenjit://block/0x1000/12/0.js';
+  const good = 'return function blk_00001000(c, r, m, v, E, I, H, B) {\nH.count(B);\n// 0x1000\n{ const a = r[0], t = (a + 1)|0; r[0] = t; }\nc.eip = H.ccOf(4, c.flags, c.lmask, c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin) ? H.jt(c, 0x1000|0) : 0x1002|0;\nreturn 1;\n}\n//# sourceURL=xenjit://block/0x1000/12/0.js';
 
   it('accepts a well-formed block and rejects bad ones', () => {
     expect(checkGeneratedSource(good)).toEqual([]);
