@@ -15,7 +15,7 @@ import { emitBlock, setsEip, hex } from './emit.ts';
 import { newStats, bail, type JitStats } from './stats.ts';
 import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
-import { interpretBlock, planOf, type InterpPlan } from './interpret.ts';
+import { interpretBlock, walkAt } from './interpret.ts';
 import { emitRegion, MAX_REGION_INSNS } from './region.ts';
 import type { AccessMode } from './memory-access.ts';
 
@@ -29,8 +29,12 @@ export interface Block {
   eip: number;
   mode: number;
   fn: BlockFn;
+  /** The instructions (empty until the block is compiled, the first tier forms it again; kept
+   *  from the start with instrumentation on). */
   insns: Insn[];
   execs: Exec[];
+  /** Number of instructions. */
+  size: number;
   source: string;
   valid: boolean;
   /** Executions (only counted when instrumentation is on). */
@@ -47,8 +51,6 @@ export interface Block {
   runs: number;
   /** Compiled to JavaScript (else still interpreted). */
   compiled: boolean;
-  /** What the first tier needs to walk the block (null once compiled). */
-  plan: InterpPlan | null;
   /** The E and I arrays `fn` indexes: the block's own, or its region's. */
   fE: Exec[]; fI: Insn[];
   /** The region whose function `fn` is, if any. */
@@ -211,11 +213,13 @@ export class Jit {
       if (this.opts.instrument && b.count) this.dropped.push(b);
     }
     this.stats.cacheMisses++;
-    const d32 = (c.sattr[CS] & 0x4000) !== 0;
-    const src = formBlock(c, eip, phys, d32, this.opts.singleStep ? 1 : MAX_BLOCK_INSNS);
-    if (src.insns.length === 0) { bail(this.stats, 'insn-crosses-page'); return null; }
+    // WALK is overwritten even when no block comes of it (an instruction crossing the page).
+    this.walked = null;
+    const n = formBlock(c, eip, phys, (mode & 4) !== 0, this.maxInsns, WALK);
+    if (n === 0) { bail(this.stats, 'insn-crosses-page'); return null; }
     if (this.blockCount >= this.opts.maxBlocks) { this.flushCache(); m = undefined; }
-    const blk = this.makeBlock(src.insns, phys, eip, mode);
+    const blk = this.makeBlock(WALK, n, phys, eip, mode);
+    this.walked = blk;
     if (!m) { m = new Map(); this.pages.set(pp, m); }
     m.set(key, blk);
     this.blocks.add(blk);
@@ -225,26 +229,35 @@ export class Jit {
     let bytes = this.codeBytes.get(pp);
     if (!bytes) { bytes = new Uint8Array(4096); this.codeBytes.set(pp, bytes); }
     // Mark each instruction's bytes (a block may continue through a JMP within its page).
-    for (const i of src.insns) { const off = i.eip & 0xfff; bytes.fill(1, off, Math.min(4096, off + i.len)); }
+    for (let k = 0; k < n; k++) { const i = WALK[k], off = i.eip & 0xfff; bytes.fill(1, off, Math.min(4096, off + i.len)); }
     if (this.opts.tierUp <= 0) { this.compile(blk); this.promote(blk); }
     return blk;
   }
 
-  /** A new block: interpreted for its first `tierUp` runs, then compiled. */
-  private makeBlock(insns: Insn[], phys: number, eip: number, mode: number): Block {
-    const last = insns[insns.length - 1];
-    const execs: Exec[] = new Array(insns.length);
+  /** A new block of `insns[0..n)`: interpreted for its first `tierUp` runs, then compiled.
+   *  Until then it keeps no instructions (a cold block costs no allocation per instruction). */
+  private makeBlock(insns: Insn[], n: number, phys: number, eip: number, mode: number): Block {
+    const last = insns[n - 1];
     const chainable = !setsEip(last) || CHAIN_SEMS.has(last.row.sem);
-    for (let k = 0; k < insns.length; k++) execs[k] = EXEC[insns[k].row.index] ?? EXEC_UD;
     const blk: Block = {
-      phys, eip, mode, fn: this.firstTier, insns, execs, source: '', valid: true, count: 0,
+      phys, eip, mode, fn: this.firstTier, insns: NO_INSNS, execs: NO_EXECS, size: n, source: '', valid: true, count: 0,
       succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
-      chainable, keepsMode: chainable && !(last.row.traits & T_END), runs: 0, compiled: false, plan: null,
-      fE: execs, fI: insns, region: null,
+      chainable, keepsMode: chainable && !(last.row.traits & T_END), runs: 0, compiled: false,
+      fE: NO_EXECS, fI: NO_INSNS, region: null,
     };
+    // Profiles show the instructions of every block they counted, including blocks dropped
+    // before they were compiled.
+    if (this.opts.instrument) blk.insns = this.insnsOf(blk);
     this.stats.blocksCompiled++;
-    if (this.opts.tierUp > 0) blk.plan = planOf(insns);
     return blk;
+  }
+
+  /** The block's instructions: its own when it keeps them, else formed again. */
+  insnsOf(b: Block): Insn[] {
+    if (b.insns.length) return b.insns;
+    const insns: Insn[] = [];
+    formBlock(this.c, b.eip, b.phys, (b.mode & 4) !== 0, this.maxInsns, insns);
+    return insns;
   }
 
   /** A compiled block became hot (`regionAt` runs): build or rebuild its page's region with it
@@ -297,18 +310,27 @@ export class Jit {
   /** Every block's function until it is compiled: walk it through its semantics, count the
    *  run, and compile it on its `tierUp`-th run (one function for all blocks: no closure per
    *  block). */
-  private readonly firstTier: BlockFn = (c, _r, _m, _v, E, I, H, B) => {
+  private readonly firstTier: BlockFn = (c, _r, _m, _v, _E, _I, H, B) => {
     if (this.opts.instrument) B.count++;
-    const plan = B.plan!;
+    // The scratch instructions hold the block formed last; another block is formed again
+    // (its bytes are unchanged: a store to them would have dropped it).
+    if (this.walked !== B) { this.walked = null; formBlock(c, B.eip, B.phys, (B.mode & 4) !== 0, this.maxInsns, WALK); this.walked = B; }
     if (++B.runs >= this.opts.tierUp) this.compile(B);
     this.stats.interpretedRuns++;
-    return interpretBlock(c, E, I, plan, H.ud, H.gp0);
+    return interpretBlock(c, WALK, B.size, H.ud, H.gp0);
   };
+  /** The block whose instructions the scratch array WALK holds. */
+  private walked: Block | null = null;
+  private get maxInsns(): number { return this.opts.singleStep ? 1 : MAX_BLOCK_INSNS; }
 
   /** Generate the block's JavaScript and make it the block's function. */
   private compile(blk: Block): void {
     const t0 = performance.now();
-    const { insns, phys, eip, mode } = blk;
+    const { phys, eip, mode } = blk;
+    const insns: Insn[] = [];
+    formBlock(this.c, eip, phys, (mode & 4) !== 0, this.maxInsns, insns);
+    const execs: Exec[] = insns.map((i) => EXEC[i.row.index] ?? EXEC_UD);
+    blk.insns = insns; blk.execs = execs;
     const body = emitBlock(insns, { inline: !this.opts.singleStep, countExecutions: this.opts.instrument, mode: accessMode(mode) });
     const name = `blk_${(eip >>> 0).toString(16).padStart(8, '0')}`;
     // The compile serial keeps URLs unique when the same bytes are translated again.
@@ -318,7 +340,6 @@ export class Jit {
     blk.fn = new Function(source)() as BlockFn;
     blk.source = source;
     blk.compiled = true;
-    blk.plan = null;
     blk.fE = blk.execs; blk.fI = blk.insns; blk.region = null;
     this.stats.blocksGenerated++;
     this.stats.compileMs += performance.now() - t0;
@@ -418,7 +439,7 @@ export class Jit {
         if (b !== null) {
           // A region retired its finished members itself; count the running one's.
           const at = b.region !== null ? b.region.members[b.region.faultAt] : b;
-          const k = at.insns.findIndex((x) => (x.eip | 0) === (c.eip | 0));
+          const k = at.compiled ? at.insns.findIndex((x) => (x.eip | 0) === (c.eip | 0)) : walkAt;
           if (k > 0) c.icount += k;
         }
         this.deliverFault();
@@ -450,6 +471,9 @@ export class Jit {
 }
 
 const EXEC_UD: Exec = () => fault(UD);
+const NO_INSNS: Insn[] = [], NO_EXECS: Exec[] = [];
+/** The first tier's scratch block: formed into again for every walk of another block. */
+const WALK: Insn[] = [];
 /** What a mode key (Jit.modeKey) lets generated code assume. */
 function accessMode(mode: number): AccessMode {
   return { flatData: (mode & 32) !== 0, stack32: (mode & 8) !== 0, flatCode: (mode & 16) !== 0 };

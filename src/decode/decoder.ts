@@ -1,6 +1,6 @@
 // Bytes -> decoded instruction, driven by the opcode table (rows.ts). Prefix rules: SDM vol. 2
 // §2.1.1 (at most 15 bytes in all, §2.3.11: longer gives #GP(0)); ModRM/SIB: tables 2-1..2-3.
-import { OPCODE_MAP, T_LOCK, T_NP, type Row, type Operand } from './rows.ts';
+import { OPCODE_MAP, ROWS, T_LOCK, T_NP, type Row, type Operand } from './rows.ts';
 import { fault, GP } from '../cpu/fault.ts';
 import { DS, SS, EBP, ESP } from '../cpu/regs.ts';
 
@@ -57,35 +57,86 @@ export function opSize(s: string, osz: number): number {
   }
 }
 
-function immBytes(op: Operand, osz: number, asz: number): number {
+// Per row, what decoding needs beyond the row itself, computed once from the operands (a
+// string switch per operand per decode cost more than the rest of decoding):
+// IMM_PLAN[row] holds the first immediate's kind in bits 0-3 and the second's in bits 4-7;
+// REG_CHECK[row] says which ModRM.reg values are undefined encodings.
+const IM_NONE = 0, IM_B = 1, IM_BS = 2, IM_W = 3, IM_D = 4, IM_V = 5, IM_REL = 6, IM_MOFFS = 7, IM_FAR = 8;
+const RC_CREG = 1, RC_SREG = 2, RC_SREG_DST = 4;
+function immKind(op: Operand): number {
   switch (op.kind) {
-    case 'I': return op.size === 'v' || op.size === 'z' ? osz : op.size === 'w' ? 2 : op.size === 'd' ? 4 : 1;
-    case 'J': return op.size === 'b' ? 1 : osz;
-    case 'O': return asz;
-    case 'A': return osz; // then the 16-bit selector, read separately
-    default: return 0;
+    case 'I': return op.size === 'v' || op.size === 'z' ? IM_V : op.size === 'w' ? IM_W : op.size === 'd' ? IM_D : op.size === 'bs' ? IM_BS : IM_B;
+    case 'J': return op.size === 'b' ? IM_BS : IM_REL;
+    case 'O': return IM_MOFFS;
+    case 'A': return IM_FAR; // the offset (operand size), then the 16-bit selector
+    default: return IM_NONE;
   }
+}
+const IMM_PLAN = new Uint8Array(ROWS.length);
+const REG_CHECK = new Uint8Array(ROWS.length);
+for (const r of ROWS) {
+  let plan = 0, shift = 0, check = 0, sSeen = false;
+  r.operands.forEach((op, k) => {
+    const kind = immKind(op);
+    if (kind !== IM_NONE) { plan |= kind << shift; shift += 4; }
+    if (op.kind === 'C') check |= RC_CREG;
+    else if (op.kind === 'S' && !sSeen) { sSeen = true; check |= k === 0 ? RC_SREG | RC_SREG_DST : RC_SREG; }
+  });
+  if (shift > 8) throw new Error(`more than two immediates in ${r.text}`);
+  IMM_PLAN[r.index] = plan; REG_CHECK[r.index] = check;
+}
+
+// The bytes of the instruction being decoded: mem[base + k] for base + k < end, otherwise
+// `fetch(k)` (which may raise the fetch's page fault), or with no fetch function 0x90 and
+// `beyond` set (block formation stops at its page's end). Module state rather than a closure
+// per call: decoding is not re-entered, and block formation should not allocate per
+// instruction. `var`, not `let`: V8 checks a module-level `let` for its temporal dead zone on
+// every access from a function, which was a quarter of the decoder's time.
+const NO_BYTES = new Uint8Array(0);
+var srcMem: Uint8Array = NO_BYTES, srcBase = 0, srcEnd = 0, srcFetch: ((i: number) => number) | null = null;
+var curPos = 0, beyond = false;
+function next(): number {
+  const k = curPos;
+  if (k >= MAX_INSN_LEN) fault(GP, 0);
+  curPos = k + 1;
+  const a = srcBase + k;
+  if (a < srcEnd) return srcMem[a];
+  if (srcFetch !== null) return srcFetch(k);
+  beyond = true;
+  return 0x90;
 }
 
 /**
  * Decode one instruction. `fetch(i)` returns byte i of the instruction (it may throw a page
  * fault for the byte it is asked for). d32: CS.D (default operand and address size 32).
  */
-// The byte source of the instruction being decoded and the position in it. Module state rather
-// than a closure per call: decoding is not re-entered, and the hot paths (block formation)
-// should not allocate a function per instruction.
-let curFetch: (i: number) => number = () => 0;
-let curPos = 0;
-function next(): number {
-  if (curPos >= MAX_INSN_LEN) fault(GP, 0);
-  return curFetch(curPos++);
+export function decode(fetch: (i: number) => number, eip: number, d32: boolean, out: Insn = new Insn()): Insn {
+  srcMem = NO_BYTES; srcBase = 0; srcEnd = 0; srcFetch = fetch;
+  return decodeInsn(eip, d32, out);
 }
 
-export function decode(fetch: (i: number) => number, eip: number, d32: boolean, out: Insn = new Insn()): Insn {
-  curFetch = fetch; curPos = 0;
+/** Decode from `mem[start..end)`; bytes past `end` read as NOP and make `decodedPastEnd()`
+ *  true (block formation: an instruction that crosses its page). */
+export function decodeIn(mem: Uint8Array, start: number, end: number, eip: number, d32: boolean, out: Insn = new Insn()): Insn {
+  srcMem = mem; srcBase = start; srcEnd = end; srcFetch = null;
+  return decodeInsn(eip, d32, out);
+}
+
+/** Whether the last decodeIn read past its end. */
+export function decodedPastEnd(): boolean { return beyond; }
+
+/** Little-endian immediate of n bytes (n = 1, 2 or 4; 4 gives a signed 32-bit value). */
+function imm(n: number): number {
+  if (n === 1) return next();
+  if (n === 2) return next() | (next() << 8);
+  return next() | (next() << 8) | (next() << 16) | (next() << 24);
+}
+
+function decodeInsn(eip: number, d32: boolean, out: Insn): Insn {
+  curPos = 0; beyond = false;
   out.eip = eip; out.seg = -1; out.rep = 0; out.lock = false; out.invalid = false;
   out.base = -1; out.index = -1; out.scale = 0; out.disp = 0; out.imm = 0; out.imm2 = 0;
-  out.mod = 0; out.reg = 0; out.rm = 0; out.zreg = 0;
+  out.mod = 0; out.reg = 0; out.rm = 0; out.zreg = 0; out.eaSeg = DS;
   let o32 = d32, a32 = d32;
   let b: number;
   for (;;) {
@@ -106,49 +157,63 @@ export function decode(fetch: (i: number) => number, eip: number, d32: boolean, 
   }
   let key = b;
   if (b === 0x0f) { b = next(); key = 256 + b; }
-  out.osz = o32 ? 4 : 2; out.asz = a32 ? 4 : 2;
-  let slot = OPCODE_MAP[key];
+  const osz = o32 ? 4 : 2, asz = a32 ? 4 : 2;
+  out.osz = osz; out.asz = asz;
+  const slot = OPCODE_MAP[key];
   let row: Row | undefined;
-  if (Array.isArray(slot) || (slot !== undefined && slot.modrm)) {
+  if (slot === undefined) row = undefined;
+  else if (Array.isArray(slot)) {
     const m = next();
-    out.mod = m >> 6; out.reg = (m >> 3) & 7; out.rm = m & 7;
-    row = Array.isArray(slot) ? slot[out.reg * 2 + (out.mod === 3 ? 1 : 0)] : slot;
-    if (row) decodeModRM(out, a32);
-    else if (out.mod !== 3) decodeModRM(out, a32); // consume the bytes an undefined form would have
-  } else row = slot;
-  if (!row) { out.row = UD_ROW; out.invalid = true; out.len = curPos; return out; }
+    const mod = m >> 6, reg = (m >> 3) & 7;
+    out.mod = mod; out.reg = reg; out.rm = m & 7;
+    row = slot[reg * 2 + (mod === 3 ? 1 : 0)];
+    if (mod !== 3) decodeModRM(out, a32); // an undefined form still consumes its bytes
+  } else {
+    row = slot;
+    if (row.modrm) {
+      const m = next();
+      out.mod = m >> 6; out.reg = (m >> 3) & 7; out.rm = m & 7;
+      if (out.mod !== 3) decodeModRM(out, a32);
+    }
+  }
+  if (row === undefined) { out.row = UD_ROW; out.invalid = true; out.len = curPos; return out; }
   out.row = row;
+  const t = row.traits;
   if (row.plusr) out.zreg = b & 7;
   // A form that names one full ModRM byte: the other register forms are undefined.
   if (row.rmReq >= 0 && out.rm !== row.rmReq) { out.row = UD_ROW; out.invalid = true; out.len = curPos; return out; }
-  if ((row.traits & T_NP) && (out.rep || o32 !== d32)) out.invalid = true;
+  if ((t & T_NP) && (out.rep || o32 !== d32)) out.invalid = true;
   // LOCK is only valid on lockable rows with a memory destination (SDM vol. 2 "LOCK").
-  if (out.lock && (!(row.traits & T_LOCK) || out.mod === 3 || !row.modrm)) out.invalid = true;
-  // Only CR0 CR2 CR3 CR4 exist; other CRn encodings are #UD before any privilege check.
-  const ops = row.operands;
-  let hasCreg = false, sIdx = -1;
-  for (let k = 0; k < ops.length; k++) {
-    if (ops[k].kind === 'C') hasCreg = true;
-    else if (ops[k].kind === 'S' && sIdx < 0) sIdx = k;
+  if (out.lock && (!(t & T_LOCK) || out.mod === 3 || !row.modrm)) out.invalid = true;
+  const check = REG_CHECK[row.index];
+  if (check !== 0) {
+    const reg = out.reg;
+    // Only CR0 CR2 CR3 CR4 exist; other CRn encodings are #UD before any privilege check.
+    if ((check & RC_CREG) && (reg === 1 || reg > 4)) out.invalid = true;
+    // Sreg encodings 6 and 7 do not exist, and CS cannot be the destination of MOV (#UD).
+    if ((check & RC_SREG) && (reg > 5 || ((check & RC_SREG_DST) && reg === 1))) out.invalid = true;
   }
-  if (hasCreg && (out.reg === 1 || out.reg > 4)) out.invalid = true;
-  // Sreg encodings 6 and 7 do not exist, and CS cannot be the destination of MOV (#UD).
-  if (sIdx >= 0 && (out.reg > 5 || (sIdx === 0 && out.reg === 1))) out.invalid = true;
-  let first = true;
-  for (let q = 0; q < ops.length; q++) {
-    const op = ops[q];
-    const n = immBytes(op, out.osz, out.asz);
-    if (n === 0) continue;
-    let v = 0;
-    for (let k = 0; k < n; k++) v |= next() << (k * 8);
-    if (op.kind === 'A') { out.imm = out.osz === 2 ? v & 0xffff : v; out.imm2 = next() | (next() << 8); continue; }
-    if (n === 1 && (op.kind === 'J' || op.size === 'bs')) v = (v << 24) >> 24;
-    else if (n === 2 && op.kind === 'J') v = (v << 16) >> 16;
-    else if (n === 2) v &= 0xffff;
-    if (first) { out.imm = v; first = false; } else out.imm2 = v;
+  const plan = IMM_PLAN[row.index];
+  if (plan !== 0) {
+    out.imm = immediate(plan & 15, osz, asz);
+    if (plan > 15) out.imm2 = immediate(plan >> 4, osz, asz);
+    else if ((plan & 15) === IM_FAR) out.imm2 = imm(2);
   }
   out.len = curPos;
   return out;
+}
+
+function immediate(kind: number, osz: number, asz: number): number {
+  switch (kind) {
+    case IM_B: return next();
+    case IM_BS: return (next() << 24) >> 24;
+    case IM_W: return imm(2);
+    case IM_D: return imm(4);
+    case IM_V: return osz === 2 ? imm(2) : imm(4);
+    case IM_REL: return osz === 2 ? (imm(2) << 16) >> 16 : imm(4);
+    case IM_MOFFS: return asz === 2 ? imm(2) : imm(4);
+    default: return osz === 2 ? imm(2) : imm(4); // IM_FAR: the offset; the selector follows
+  }
 }
 
 function decodeModRM(out: Insn, a32: boolean): void {

@@ -41,3 +41,23 @@ describe('first tier (interpreted) then compiled blocks', () => {
     }
   });
 });
+
+describe('first tier scratch block', () => {
+  it('an instruction crossing a page between two runs of an interpreted block does not clobber it', async () => {
+    const { Cpu } = await import('../../src/cpu/state.ts');
+    const { setFlatSegments } = await import('../../src/cpu/flat.ts');
+    const { Jit } = await import('../../jit/jit.ts');
+    const { EAX, ECX, ESP } = await import('../../src/cpu/regs.ts');
+    const c = new Cpu(1 << 20);
+    setFlatSegments(c, 0);
+    // 0x1ff9: mov ecx, 5; 0x1ffe: mov edx, 0x12345678 (crosses into 0x2000: run outside blocks);
+    // 0x2003: add eax, 3; dec ecx; jnz 0x1ffe; hlt. The loop block at 0x2003 is the one the
+    // first tier formed last whenever the crossing instruction (which forms nothing) runs.
+    c.mem.set([0xb9, 5, 0, 0, 0, 0xba, 0x78, 0x56, 0x34, 0x12, 0x83, 0xc0, 0x03, 0x49, 0x75, 0xf5, 0xf4], 0x1ff9);
+    c.eip = 0x1ff9; c.regs[ESP] = 0x8000;
+    const jit = new Jit(c, { tierUp: 1000 });
+    expect(jit.run(10_000)).toBe('halt');
+    expect([c.regs[EAX], c.regs[ECX], c.regs[2]]).toEqual([15, 0, 0x12345678]);
+    expect(c.icount).toBe(1 + 5 * 4 + 1);
+  });
+});
