@@ -39,7 +39,7 @@ export class Insn {
 /** A row standing for undefined opcodes (they raise #UD when executed, SDM vol. 2 §2.1.1). */
 export const UD_ROW: Row = {
   index: -1, bytes: [], ext: -1, modrm: false, plusr: false, modReq: 0, rmReq: -1, cc: -1, mn16: '(bad)', mn32: '(bad)',
-  operands: [], fread: 0, fwrite: 0, fundef: 0, traits: 16, sem: 'undefined', text: '(undefined)',
+  operands: [], fread: 0, fwrite: 0, fundef: 0, traits: 16, sem: 'undefined', text: '(undefined)', kinds: [], sizes: [], immAt: -1,
 };
 
 /** Size in bytes of an operand of size code `s` for operand size osz. */

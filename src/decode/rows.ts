@@ -48,6 +48,41 @@ export interface Row {
   sem: string;
   /** The row's text, for diagnostics. */
   text: string;
+  /** Per operand, its kind as a number (OK_*), for the semantics' operand access. */
+  kinds: number[];
+  /** Per operand, its size in bytes, or SZ_OSZ / SZ_FAR / SZ_PAIR for sizes that follow the
+   *  operand size (v z, p, a). */
+  sizes: number[];
+  /** The operand that holds the first immediate (I or J), or -1. */
+  immAt: number;
+}
+
+/** Operand kinds as numbers: the generic operand access switches on them per instruction. */
+export const OK_E = 1, OK_G = 2, OK_Z = 3, OK_I = 4, OK_O = 5, OK_AL = 6, OK_CL = 7, OK_DX = 8, OK_AX = 9,
+  OK_EAX = 10, OK_ONE = 11, OK_OTHER = 12;
+export const SZ_OSZ = 0, SZ_FAR = -1, SZ_PAIR = -2;
+const FIXED_KIND: Record<string, number> = { AL: OK_AL, CL: OK_CL, DX: OK_DX, AX: OK_AX, eAX: OK_EAX, '1': OK_ONE };
+function kindCode(o: Operand): number {
+  if (o.kind === 'fixed') return FIXED_KIND[o.fixed!] ?? OK_OTHER;
+  return o.kind === 'E' ? OK_E : o.kind === 'G' ? OK_G : o.kind === 'Z' ? OK_Z : o.kind === 'I' ? OK_I : o.kind === 'O' ? OK_O : OK_OTHER;
+}
+/** Operand size in bytes (SDM vol. 2 §A.2.2 size codes); fixed segment registers are 2. */
+function sizeCode(o: Operand): number {
+  if (o.kind === 'fixed') return o.fixed === 'AL' || o.fixed === 'CL' || o.fixed === '1' ? 1 : o.fixed === 'eAX' ? SZ_OSZ : 2;
+  switch (o.size) {
+    case 'b': case 'bs': return 1;
+    case 'w': return 2;
+    case 'd': return 4;
+    case 'q': return 8;
+    case 's': return 6;
+    case 'p': return SZ_FAR;
+    case 'a': return SZ_PAIR;
+    default: return SZ_OSZ;
+  }
+}
+/** The numeric operand facts of a row with these operands. */
+export function operandFacts(operands: Operand[]): Pick<Row, 'kinds' | 'sizes' | 'immAt'> {
+  return { kinds: operands.map(kindCode), sizes: operands.map(sizeCode), immAt: operands.findIndex((o) => o.kind === 'I' || o.kind === 'J') };
 }
 
 const FLAG_LETTERS: Record<string, number> = { O: OF, S: SF, Z: ZF, A: AF, P: PF, C: CF, D: DF, I: IF, T: TF, F: -1 };
@@ -104,7 +139,7 @@ function parseRows(text: string): Row[] {
     }
     const base: Omit<Row, 'index'> = {
       bytes, ext, modrm, plusr, modReq, rmReq, cc: -1, mn16: n16, mn32: n32, operands,
-      fread, fwrite, fundef, traits, sem: sem || n32, text: line.trim(),
+      fread, fwrite, fundef, traits, sem: sem || n32, text: line.trim(), ...operandFacts(operands),
     };
     if (hasCC) {
       for (let cc = 0; cc < 16; cc++) {

@@ -3,7 +3,7 @@
 // Semantic functions compute; this file loads and stores.
 import type { Cpu } from '../cpu/state.ts';
 import type { Insn } from '../decode/decoder.ts';
-import { opSize } from '../decode/decoder.ts';
+import { OK_E, OK_G, OK_Z, OK_I, OK_O, OK_AL, OK_CL, OK_DX, OK_AX, OK_EAX, OK_ONE, SZ_OSZ, SZ_FAR } from '../decode/rows.ts';
 import { rd, wr, probeSegWrite } from '../cpu/memory.ts';
 import { DS, EAX, ECX, EDX } from '../cpu/regs.ts';
 
@@ -28,16 +28,8 @@ export function setReg(c: Cpu, r: number, sz: number, v: number): void {
 
 /** Size in bytes of operand n. */
 export function size(i: Insn, n: number): number {
-  const op = i.row.operands[n];
-  if (op.kind === 'fixed') {
-    switch (op.fixed) {
-      case 'AL': case 'CL': case '1': return 1;
-      case 'AX': case 'DX': return 2;
-      case 'eAX': return i.osz;
-      default: return 2;
-    }
-  }
-  return opSize(op.size, i.osz);
+  const s = i.row.sizes[n];
+  return s > 0 ? s : s === SZ_OSZ ? i.osz : s === SZ_FAR ? i.osz + 2 : i.osz * 2;
 }
 
 export function isMemOperand(i: Insn, n: number): boolean {
@@ -47,62 +39,50 @@ export function isMemOperand(i: Insn, n: number): boolean {
 
 /** Segment and offset of memory operand n (E/M/O kinds). */
 export function memSeg(i: Insn, n: number): number {
-  return i.row.operands[n].kind === 'O' ? (i.seg >= 0 ? i.seg : DS) : i.eaSeg;
+  return i.row.kinds[n] === OK_O ? (i.seg >= 0 ? i.seg : DS) : i.eaSeg;
 }
 export function memOff(c: Cpu, i: Insn, n: number): number {
-  return i.row.operands[n].kind === 'O' ? i.imm : ea(c, i);
+  return i.row.kinds[n] === OK_O ? i.imm : ea(c, i);
 }
 
+// The operand kinds as numbers (rows.ts OK_*): these run for every instruction of the first
+// tier and of generated code's generic path.
 export function read(c: Cpu, i: Insn, n: number): number {
-  const op = i.row.operands[n];
-  const sz = size(i, n);
-  switch (op.kind) {
-    case 'E': return i.mod === 3 ? getReg(c, i.rm, sz) : rd(c, i.eaSeg, ea(c, i), sz);
-    case 'G': return getReg(c, i.reg, sz);
-    case 'Z': return getReg(c, i.zreg, sz);
-    case 'I': return n === firstImm(i) ? i.imm : i.imm2;
-    case 'O': return rd(c, i.seg >= 0 ? i.seg : DS, i.imm, sz);
-    case 'fixed':
-      switch (op.fixed) {
-        case 'AL': return c.regs[EAX] & 0xff;
-        case 'CL': return c.regs[ECX] & 0xff;
-        case 'DX': return c.regs[EDX] & 0xffff;
-        case 'AX': return c.regs[EAX] & 0xffff;
-        case 'eAX': return getReg(c, EAX, i.osz);
-        case '1': return 1;
-      }
+  const r = i.row;
+  switch (r.kinds[n]) {
+    case OK_E: return i.mod === 3 ? getReg(c, i.rm, size(i, n)) : rd(c, i.eaSeg, ea(c, i), size(i, n));
+    case OK_G: return getReg(c, i.reg, size(i, n));
+    case OK_Z: return getReg(c, i.zreg, size(i, n));
+    case OK_I: return n === r.immAt ? i.imm : i.imm2;
+    case OK_O: return rd(c, i.seg >= 0 ? i.seg : DS, i.imm, size(i, n));
+    case OK_AL: return c.regs[EAX] & 0xff;
+    case OK_CL: return c.regs[ECX] & 0xff;
+    case OK_DX: return c.regs[EDX] & 0xffff;
+    case OK_AX: return c.regs[EAX] & 0xffff;
+    case OK_EAX: return getReg(c, EAX, i.osz);
+    case OK_ONE: return 1;
   }
-  throw new Error(`read of operand kind ${op.kind} in ${i.row.text}`);
+  throw new Error(`read of operand kind ${r.operands[n].kind} in ${r.text}`);
 }
 
 /** Read operand n that will be written back afterwards: a memory destination is checked for
  *  writability first, so a fault leaves nothing changed (SDM vol. 3 §6.5 fault precision). */
 export function readForUpdate(c: Cpu, i: Insn, n: number): number {
-  const op = i.row.operands[n];
-  if ((op.kind === 'E' && i.mod !== 3) || op.kind === 'O') probeSegWrite(c, memSeg(i, n), memOff(c, i, n), size(i, n));
+  const k = i.row.kinds[n];
+  if ((k === OK_E && i.mod !== 3) || k === OK_O) probeSegWrite(c, memSeg(i, n), memOff(c, i, n), size(i, n));
   return read(c, i, n);
 }
 
 export function write(c: Cpu, i: Insn, n: number, v: number): void {
-  const op = i.row.operands[n];
-  const sz = size(i, n);
-  switch (op.kind) {
-    case 'E': if (i.mod === 3) setReg(c, i.rm, sz, v); else wr(c, i.eaSeg, ea(c, i), sz, v); return;
-    case 'G': setReg(c, i.reg, sz, v); return;
-    case 'Z': setReg(c, i.zreg, sz, v); return;
-    case 'O': wr(c, i.seg >= 0 ? i.seg : DS, i.imm, sz, v); return;
-    case 'fixed':
-      switch (op.fixed) {
-        case 'AL': setReg(c, EAX, 1, v); return;
-        case 'AX': setReg(c, EAX, 2, v); return;
-        case 'eAX': setReg(c, EAX, i.osz, v); return;
-      }
+  const r = i.row;
+  switch (r.kinds[n]) {
+    case OK_E: if (i.mod === 3) setReg(c, i.rm, size(i, n), v); else wr(c, i.eaSeg, ea(c, i), size(i, n), v); return;
+    case OK_G: setReg(c, i.reg, size(i, n), v); return;
+    case OK_Z: setReg(c, i.zreg, size(i, n), v); return;
+    case OK_O: wr(c, i.seg >= 0 ? i.seg : DS, i.imm, size(i, n), v); return;
+    case OK_AL: setReg(c, EAX, 1, v); return;
+    case OK_AX: setReg(c, EAX, 2, v); return;
+    case OK_EAX: setReg(c, EAX, i.osz, v); return;
   }
-  throw new Error(`write of operand kind ${op.kind} in ${i.row.text}`);
-}
-
-function firstImm(i: Insn): number {
-  const ops = i.row.operands;
-  for (let k = 0; k < ops.length; k++) if (ops[k].kind === 'I' || ops[k].kind === 'J') return k;
-  return -1;
+  throw new Error(`write of operand kind ${r.operands[n].kind} in ${r.text}`);
 }
