@@ -9,7 +9,7 @@ import { fetchPhys, fetchByte, rd32, wr32, rd16, wr16, rd8, wr8, isFlatData } fr
 import { protectCodePage } from '../src/cpu/paging.ts';
 import { decode, type Insn } from '../src/decode/decoder.ts';
 import { EXEC, type Exec } from '../src/semantics/index.ts';
-import { T_PRIV, T_IOPL, T_END } from '../src/decode/rows.ts';
+import { ROWS, T_PRIV, T_IOPL, T_END } from '../src/decode/rows.ts';
 import { formBlock, MAX_BLOCK_INSNS } from './block.ts';
 import { emitBlock, setsEip, hex } from './emit.ts';
 import { newStats, bail, type JitStats } from './stats.ts';
@@ -29,8 +29,8 @@ export interface Block {
   eip: number;
   mode: number;
   fn: BlockFn;
-  /** The instructions (empty until the block is compiled, the first tier forms it again; kept
-   *  from the start with instrumentation on). */
+  /** The instructions: empty after the first run (the first tier's scratch block held them),
+   *  kept from the second run on (from the start with instrumentation on). */
   insns: Insn[];
   execs: Exec[];
   /** Number of instructions. */
@@ -118,6 +118,8 @@ export const DEFAULT_TIER_UP = 20;
 
 /** Rows after which the successor may be cached: near transfers and fall-through. */
 const CHAIN_SEMS = new Set(['jcc', 'jmp', 'jmpn', 'call', 'calln', 'ret', 'loop', 'loope', 'loopne', 'jecxz', 'movs', 'stos', 'lods', 'scas', 'cmps']);
+const CHAIN_ROW = new Uint8Array(ROWS.length);
+for (const r of ROWS) if (CHAIN_SEMS.has(r.sem)) CHAIN_ROW[r.index] = 1;
 
 export type ExitReason = 'budget' | 'halt' | 'stop';
 
@@ -129,8 +131,12 @@ export class Jit {
   private blockCount = 0;
   /** physical page -> 1 for every byte some cached block was translated from */
   private codeBytes = new Map<number, Uint8Array>();
-  /** Every block ever compiled and still cached, for profiles. */
-  readonly blocks = new Set<Block>();
+  /** Every block cached now, for profiles. */
+  get blocks(): Block[] {
+    const all: Block[] = [];
+    for (const m of this.pages.values()) for (const b of m.values()) all.push(b);
+    return all;
+  }
   /** With instrumentation on: blocks dropped from the cache, kept so their counts still count. */
   readonly dropped: Block[] = [];
   /** physical page -> mode -> its region */
@@ -176,7 +182,7 @@ export class Jit {
     this.stats.invalidations++;
     this.stats.invalidationsByCause[cause] = (this.stats.invalidationsByCause[cause] ?? 0) + 1;
     if (!m) return;
-    for (const b of m.values()) { b.valid = false; this.blocks.delete(b); if (this.opts.instrument && b.count) this.dropped.push(b); }
+    for (const b of m.values()) { b.valid = false; if (this.opts.instrument && b.count) this.dropped.push(b); }
     this.stats.blocksInvalidated += m.size;
     this.blockCount -= m.size;
     this.pages.delete(pp);
@@ -187,8 +193,8 @@ export class Jit {
     for (const pp of this.pages.keys()) this.c.codePages[pp] = 0;
     this.codeBytes.clear();
     for (const b of this.blocks) { b.valid = false; if (this.opts.instrument && b.count) this.dropped.push(b); }
-    this.stats.blocksEvicted += this.blocks.size;
-    this.pages.clear(); this.blocks.clear(); this.blockCount = 0; this.regions.clear();
+    this.stats.blocksEvicted += this.blockCount;
+    this.pages.clear(); this.blockCount = 0; this.regions.clear();
     this.stats.cacheFlushes++;
   }
 
@@ -208,7 +214,7 @@ export class Jit {
     // The same bytes reached at another EIP (a second virtual mapping, another CS base): a
     // block's EIPs are constants in its code, so it is replaced.
     if (b) {
-      b.valid = false; this.blocks.delete(b); m!.delete(key); this.blockCount--;
+      b.valid = false; m!.delete(key); this.blockCount--;
       this.stats.aliasReplacements++;
       if (this.opts.instrument && b.count) this.dropped.push(b);
     }
@@ -222,14 +228,13 @@ export class Jit {
     this.walked = blk;
     if (!m) { m = new Map(); this.pages.set(pp, m); }
     m.set(key, blk);
-    this.blocks.add(blk);
     this.blockCount++;
     if (this.blockCount > this.stats.peakBlocks) this.stats.peakBlocks = this.blockCount;
     if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
     let bytes = this.codeBytes.get(pp);
     if (!bytes) { bytes = new Uint8Array(4096); this.codeBytes.set(pp, bytes); }
     // Mark each instruction's bytes (a block may continue through a JMP within its page).
-    for (let k = 0; k < n; k++) { const i = WALK[k], off = i.eip & 0xfff; bytes.fill(1, off, Math.min(4096, off + i.len)); }
+    for (let k = 0; k < n; k++) { const i = WALK[k]; for (let a = i.eip & 0xfff, e = Math.min(4096, a + i.len); a < e; a++) bytes[a] = 1; }
     if (this.opts.tierUp <= 0) { this.compile(blk); this.promote(blk); }
     return blk;
   }
@@ -238,7 +243,7 @@ export class Jit {
    *  Until then it keeps no instructions (a cold block costs no allocation per instruction). */
   private makeBlock(insns: Insn[], n: number, phys: number, eip: number, mode: number): Block {
     const last = insns[n - 1];
-    const chainable = !setsEip(last) || CHAIN_SEMS.has(last.row.sem);
+    const chainable = !setsEip(last) || CHAIN_ROW[last.row.index] === 1;
     const blk: Block = {
       phys, eip, mode, fn: this.firstTier, insns: NO_INSNS, execs: NO_EXECS, size: n, source: '', valid: true, count: 0,
       succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
@@ -312,12 +317,18 @@ export class Jit {
    *  block). */
   private readonly firstTier: BlockFn = (c, _r, _m, _v, _E, _I, H, B) => {
     if (this.opts.instrument) B.count++;
-    // The scratch instructions hold the block formed last; another block is formed again
-    // (its bytes are unchanged: a store to them would have dropped it).
-    if (this.walked !== B) { this.walked = null; formBlock(c, B.eip, B.phys, (B.mode & 4) !== 0, this.maxInsns, WALK); this.walked = B; }
+    // The scratch instructions hold the block formed last (its first run). A block that runs
+    // again is formed again as its own instructions, which it keeps (its bytes are unchanged:
+    // a store to them would have dropped it): code that runs once allocates nothing per
+    // instruction, code that runs a few times is not decoded on every run.
+    let I = WALK;
+    if (this.walked !== B) {
+      if (B.insns.length === 0) { B.insns = []; formBlock(c, B.eip, B.phys, (B.mode & 4) !== 0, this.maxInsns, B.insns); }
+      I = B.insns;
+    }
     if (++B.runs >= this.opts.tierUp) this.compile(B);
     this.stats.interpretedRuns++;
-    return interpretBlock(c, WALK, B.size, H.ud, H.gp0);
+    return interpretBlock(c, I, B.size, H.ud, H.gp0);
   };
   /** The block whose instructions the scratch array WALK holds. */
   private walked: Block | null = null;
@@ -327,8 +338,7 @@ export class Jit {
   private compile(blk: Block): void {
     const t0 = performance.now();
     const { phys, eip, mode } = blk;
-    const insns: Insn[] = [];
-    formBlock(this.c, eip, phys, (mode & 4) !== 0, this.maxInsns, insns);
+    const insns = this.insnsOf(blk);
     const execs: Exec[] = insns.map((i) => EXEC[i.row.index] ?? EXEC_UD);
     blk.insns = insns; blk.execs = execs;
     const body = emitBlock(insns, { inline: !this.opts.singleStep, countExecutions: this.opts.instrument, mode: accessMode(mode) });
@@ -453,7 +463,7 @@ export class Jit {
     let chars = 0;
     for (const b of this.blocks) chars += b.source.length;
     for (const rm of this.regions.values()) for (const r of rm.values()) chars += r.source.length;
-    return { blocks: this.blocks.size, sourceChars: chars };
+    return { blocks: this.blockCount, sourceChars: chars };
   }
 
   private deliverFault(): void {

@@ -1,4 +1,5 @@
-// `npx tsx tools/boot-time.ts IMAGE [--until TEXT] [--clock virtual|host] [--memory MiB] [--disk F]`:
+// `npx tsx tools/boot-time.ts IMAGE [--until TEXT] [--clock virtual|host] [--memory MiB] [--disk F]
+// [--tier-up N] [--region-at N | --no-regions]`:
 // how long a guest takes to print TEXT (default "grub> ", GRUB's prompt): guest instructions,
 // host seconds (build and run separately) and the translator's counters at that moment.
 import { Command } from 'commander';
@@ -14,8 +15,9 @@ const cmd = new Command('boot-time')
   .option('--max <n>', 'give up after this many instructions', '2000000000')
   .option('--region-at <n>', 'runs after which a compiled block joins its page\'s region')
   .option('--no-regions', 'compile blocks one by one only')
+  .option('--tier-up <n>', 'runs a block is interpreted before it is compiled')
   .parse();
-const o = cmd.opts<{ until: string; clock: 'virtual' | 'host'; memory: string; disk: string[]; max: string; regionAt?: string; regions: boolean }>();
+const o = cmd.opts<{ until: string; clock: 'virtual' | 'host'; memory: string; disk: string[]; max: string; regionAt?: string; regions: boolean; tierUp?: string }>();
 const file = cmd.args[0];
 
 try {
@@ -23,7 +25,7 @@ try {
   let out = '';
   const { machine: m } = prepareGuest(readImage(file), {
     memoryMiB: Number(o.memory), clock: o.clock, disks: o.disk.map(parseDisk), onConsole: (t) => { out += t; },
-    jit: { regions: o.regions, ...(o.regionAt ? { regionAt: Number(o.regionAt) } : {}) },
+    jit: { regions: o.regions, ...(o.regionAt ? { regionAt: Number(o.regionAt) } : {}), ...(o.tierUp !== undefined ? { tierUp: Number(o.tierUp) } : {}) },
   }, file);
   const t1 = performance.now();
   const c = m.domain.cpu, max = Number(o.max);

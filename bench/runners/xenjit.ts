@@ -31,11 +31,10 @@ export function runXenjit(file: string, count: string, memoryMiB = 32, maxBlocks
   const end = m.run({ maxInstructions: 1e12, timeoutSeconds: 900, slice: 1_000_000 });
   const seconds = (performance.now() - t0) / 1000;
   const jit = m.domain.jit;
-  let source = 0;
-  for (const b of jit.blocks) source += b.source.length;
+  const cached = jit.cacheSize();
   return {
     end, output, seconds, instructions: m.domain.cpu.icount, stats: jit.stats,
-    cache: { blocks: jit.blocks.size, maxBlocks: jit.opts.maxBlocks, sourceKiB: Math.round(source / 1024) },
+    cache: { blocks: cached.blocks, maxBlocks: jit.opts.maxBlocks, sourceKiB: Math.round(cached.sourceChars / 1024) },
     maxRSSKiB: process.resourceUsage().maxRSS,
   };
 }
