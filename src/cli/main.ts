@@ -64,7 +64,7 @@ program.command('run <kernel>')
   .option('--console-input <text>', 'type this on the console (escapes: \\n \\r \\t \\xHH)')
   .option('--xenstore <path=value>', 'add a xenstore entry (relative paths are under the domain\'s path); repeatable', collect, [])
   .option('--code-cache <blocks>', 'code cache bound: translated blocks kept before the cache is flushed (default 65536)')
-  .option('--tier-up <runs>', 'runs a block is interpreted before it is compiled to JavaScript (0: compile at once; default 20)')
+  .option('--tier-up <runs>', 'runs a block is interpreted before it is compiled to JavaScript (0: compile at once; default 200)')
   .option('--region-at <runs>', 'runs after which a compiled block is compiled again with its page\'s other hot blocks into one function (default 5000)')
   .action(async (file: string, o: RunCliOptions) => { process.exitCode = await runCommand(file, o); });
 
