@@ -6,7 +6,9 @@ import type { Insn } from '../decode/decoder.ts';
 import { ROWS, T_NOWB, type Row } from '../decode/rows.ts';
 import { BINOPS, UNOPS } from './alu.ts';
 import { shift, shiftDouble } from './shift.ts';
-import { read, readForUpdate, write, size } from './operands.ts';
+import { read, readForUpdate, write, size, ea, getReg, setReg } from './operands.ts';
+import { rd, wr, probeSegWrite } from '../cpu/memory.ts';
+import { OK_E, OK_G, OK_I, OK_Z } from '../decode/rows.ts';
 import * as data from './data.ts';
 import * as stack from './stack.ts';
 import * as control from './control.ts';
@@ -21,7 +23,52 @@ import * as seg from './segments.ts';
 
 export type Exec = (c: Cpu, i: Insn) => void;
 
-function binop(fn: (c: Cpu, a: number, b: number, sz: number) => number, writeBack: boolean): Exec {
+type BinFn = (c: Cpu, a: number, b: number, sz: number) => number;
+function binop(fn: BinFn, writeBack: boolean, row: Row): Exec {
+  return binopByKinds(fn, writeBack, row) ?? binopGeneric(fn, writeBack);
+}
+// The common operand forms (r/m,reg  reg,r/m  r/m,imm), with the operand access written out:
+// the first tier runs every instruction through these, and the generic access decides the
+// operand kinds at run time and computes a memory operand's address three times. Same order
+// of accesses as the generic path: the destination's writability is probed before the read.
+function binopByKinds(fn: BinFn, writeBack: boolean, row: Row): Exec | null {
+  const [k0, k1] = row.kinds;
+  if (row.kinds.length !== 2 || (k1 !== OK_I && row.sizes[0] !== row.sizes[1])) return null;
+  if (k0 === OK_E && (k1 === OK_G || k1 === OK_I)) {
+    const fromReg = k1 === OK_G;
+    return (c, i) => {
+      const sz = size(i, 0), b = fromReg ? getReg(c, i.reg, sz) : i.imm;
+      if (i.mod === 3) { const r = fn(c, getReg(c, i.rm, sz), b, sz); if (writeBack) setReg(c, i.rm, sz, r); return; }
+      const off = ea(c, i), seg = i.eaSeg;
+      if (writeBack) { probeSegWrite(c, seg, off, sz); wr(c, seg, off, sz, fn(c, rd(c, seg, off, sz), b, sz)); } else fn(c, rd(c, seg, off, sz), b, sz);
+    };
+  }
+  if (k0 === OK_G && k1 === OK_E) {
+    return (c, i) => {
+      const sz = size(i, 0), a = getReg(c, i.reg, sz);
+      const r = fn(c, a, i.mod === 3 ? getReg(c, i.rm, sz) : rd(c, i.eaSeg, ea(c, i), sz), sz);
+      if (writeBack) setReg(c, i.reg, sz, r);
+    };
+  }
+  return null;
+}
+/** MOV between a register and a register or memory, or from an immediate (same order of
+ *  accesses as the generic path). */
+function movByKinds(row: Row): Exec | null {
+  const [k0, k1] = row.kinds;
+  if (row.sem !== 'mov' || row.kinds.length !== 2 || (k1 !== OK_I && row.sizes[0] !== row.sizes[1])) return null;
+  if (k0 === OK_E && (k1 === OK_G || k1 === OK_I)) {
+    const fromReg = k1 === OK_G;
+    return (c, i) => {
+      const sz = size(i, 0), v = fromReg ? getReg(c, i.reg, sz) : i.imm;
+      if (i.mod === 3) setReg(c, i.rm, sz, v); else wr(c, i.eaSeg, ea(c, i), sz, v);
+    };
+  }
+  if (k0 === OK_G && k1 === OK_E) return (c, i) => { const sz = size(i, 0); setReg(c, i.reg, sz, i.mod === 3 ? getReg(c, i.rm, sz) : rd(c, i.eaSeg, ea(c, i), sz)); };
+  if (k0 === OK_Z && k1 === OK_I) return (c, i) => { setReg(c, i.zreg, size(i, 0), i.imm); };
+  return null;
+}
+function binopGeneric(fn: BinFn, writeBack: boolean): Exec {
   if (!writeBack) return (c, i) => { fn(c, read(c, i, 0), read(c, i, 1), size(i, 0)); };
   return (c, i) => {
     const a = readForUpdate(c, i, 0);
@@ -60,7 +107,9 @@ const NAMED: Record<string, Exec> = {
 
 export function execFor(row: Row): Exec {
   const name = row.sem;
-  if (name in BINOPS) return binop(BINOPS[name], !(row.traits & T_NOWB));
+  if (name in BINOPS) return binop(BINOPS[name], !(row.traits & T_NOWB), row);
+  const m = movByKinds(row);
+  if (m) return m;
   if (name in UNOPS) return unop(UNOPS[name]);
   const f = NAMED[name];
   if (typeof f !== 'function') throw new Error(`no semantics for ${name} (${row.text})`);
