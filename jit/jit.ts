@@ -105,6 +105,9 @@ export interface JitOptions {
   regions: boolean;
   /** Runs after which a compiled block joins its page's region (with tierUp 0: at once). */
   regionAt: number;
+  /** Cache a block from its first run (else a block translated for the first time runs once
+   *  from the first tier's scratch block without being cached). */
+  cacheFirstRun: boolean;
 }
 
 /** Default region threshold: a region costs V8 tens of milliseconds of optimization, worth it
@@ -147,9 +150,13 @@ export class Jit {
   private readonly useRegions: boolean;
 
   constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
-    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, regions: true, regionAt: DEFAULT_REGION_AT, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
+    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, regions: true, regionAt: DEFAULT_REGION_AT, cacheFirstRun: false, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
     this.useRegions = this.opts.regions && !this.opts.singleStep && !this.opts.sourceMaps;
     c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
+    this.transients = this.opts.tierUp > 1 && !this.opts.instrument && !this.opts.cacheFirstRun;
+    // Never valid: no block chains to it (it stands for another block on every use).
+    this.transient = this.newBlock(0, 0, 0, 1, false, false);
+    this.transient.valid = false;
   }
 
   /** The mode a block is translated for: CPL (bits 0-1), CS.D (2), SS.B (3), CS limit 4 GiB
@@ -226,6 +233,23 @@ export class Jit {
     this.walked = null;
     const n = formBlock(c, eip, phys, (mode & 4) !== 0, this.maxInsns, WALK);
     if (n === 0) { bail(this.stats, 'insn-crosses-page'); return null; }
+    // Its bytes are translated code from now on: a store to them stops the walk (c.smc) and
+    // drops whatever is cached from the page.
+    if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
+    let bytes = this.codeBytes.get(pp);
+    if (!bytes) { bytes = new Uint8Array(4096); this.codeBytes.set(pp, bytes); }
+    // Mark each instruction's bytes (a block may continue through a JMP within its page).
+    for (let k = 0; k < n; k++) { const i = WALK[k]; for (let a = i.eip & 0xfff, e = Math.min(4096, a + i.len); a < e; a++) bytes[a] = 1; }
+    this.stats.blocksCompiled++;
+    if (this.firstVisit(phys, mode)) {
+      // A block not seen before runs once from the scratch block without being cached: most
+      // code that runs once (boot code, the cold benchmark) never costs a Block or a map entry.
+      const t = this.transient;
+      t.phys = phys; t.eip = eip; t.mode = mode; t.size = n; t.runs = 0;
+      this.walked = t;
+      this.stats.firstRuns++;
+      return t;
+    }
     if (this.blockCount >= this.opts.maxBlocks) { this.flushCache(); m = undefined; }
     const blk = this.makeBlock(WALK, n, phys, eip, mode);
     this.walked = blk;
@@ -233,11 +257,6 @@ export class Jit {
     m.set(key, blk);
     this.blockCount++;
     if (this.blockCount > this.stats.peakBlocks) this.stats.peakBlocks = this.blockCount;
-    if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
-    let bytes = this.codeBytes.get(pp);
-    if (!bytes) { bytes = new Uint8Array(4096); this.codeBytes.set(pp, bytes); }
-    // Mark each instruction's bytes (a block may continue through a JMP within its page).
-    for (let k = 0; k < n; k++) { const i = WALK[k]; for (let a = i.eip & 0xfff, e = Math.min(4096, a + i.len); a < e; a++) bytes[a] = 1; }
     if (this.opts.tierUp <= 0) { this.compile(blk); this.promote(blk); }
     return blk;
   }
@@ -247,18 +266,37 @@ export class Jit {
   private makeBlock(insns: Insn[], n: number, phys: number, eip: number, mode: number): Block {
     const last = insns[n - 1];
     const chainable = !setsEip(last) || CHAIN_ROW[last.row.index] === 1;
-    const blk: Block = {
-      phys, eip, mode, fn: this.firstTier, insns: NO_INSNS, execs: NO_EXECS, size: n, source: '', valid: true, count: 0,
-      succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
-      chainable, keepsMode: chainable && !(last.row.traits & T_END), runs: 0, compiled: false,
-      fE: NO_EXECS, fI: NO_INSNS, region: null,
-    };
+    const blk = this.newBlock(phys, eip, mode, n, chainable, chainable && !(last.row.traits & T_END));
     // Profiles show the instructions of every block they counted, including blocks dropped
     // before they were compiled.
     if (this.opts.instrument) blk.insns = this.insnsOf(blk);
-    this.stats.blocksCompiled++;
     return blk;
   }
+
+  private newBlock(phys: number, eip: number, mode: number, size: number, chainable: boolean, keepsMode: boolean): Block {
+    return {
+      phys, eip, mode, fn: this.firstTier, insns: NO_INSNS, execs: NO_EXECS, size, source: '', valid: true, count: 0,
+      succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
+      chainable, keepsMode, runs: 0, compiled: false, fE: NO_EXECS, fI: NO_INSNS, region: null,
+    };
+  }
+
+  /** Whether the block at (phys, mode) is translated for the first time, as far as a table of
+   *  recent translations remembers (a collision only makes a block cached at once, or run
+   *  uncached once more). Not with instrumentation (profiles count every run of every block),
+   *  nor when blocks compile at their first or second run. */
+  private firstVisit(phys: number, mode: number): boolean {
+    if (!this.transients) return false;
+    const h = Math.imul(phys ^ (mode << 24), 0x9e3779b1) >>> (32 - SEEN_BITS);
+    if (this.seenPhys[h] === phys + 1 && this.seenMode[h] === mode) return false;
+    this.seenPhys[h] = phys + 1; this.seenMode[h] = mode;
+    return true;
+  }
+  private readonly seenPhys = new Int32Array(1 << SEEN_BITS);
+  private readonly seenMode = new Uint8Array(1 << SEEN_BITS);
+  /** The one Block object that uncached first runs use (never chained, never compiled). */
+  private readonly transient: Block;
+  private readonly transients: boolean;
 
   /** The block's instructions: its own when it keeps them, else formed again. */
   insnsOf(b: Block): Insn[] {
@@ -485,6 +523,7 @@ export class Jit {
 
 const EXEC_UD: Exec = () => fault(UD);
 const NO_INSNS: Insn[] = [], NO_EXECS: Exec[] = [];
+const SEEN_BITS = 16;
 /** The first tier's scratch block: formed into again for every walk of another block. */
 const WALK: Insn[] = [];
 /** What a mode key (Jit.modeKey) lets generated code assume. */

@@ -1,6 +1,6 @@
 // JIT counters. Every bail-out, miss and invalidation has a name; `profile` prints them.
 export interface JitStats {
-  /** Blocks translated (decoded and cached). */
+  /** Blocks translated (decoded; cached unless run once uncached, see firstRuns). */
   blocksCompiled: number;
   /** Blocks compiled to JavaScript (after their first-tier runs); compileMs is their cost. */
   blocksGenerated: number;
@@ -9,6 +9,8 @@ export interface JitStats {
   regionMembers: number;
   /** Block runs in the first tier (interpreted). */
   interpretedRuns: number;
+  /** Of those, first runs of blocks translated for the first time (not cached). */
+  firstRuns: number;
   compileMs: number;
   cacheHits: number;
   cacheMisses: number;
@@ -35,7 +37,7 @@ export interface JitStats {
 }
 export function newStats(): JitStats {
   return {
-    blocksCompiled: 0, blocksGenerated: 0, regionsGenerated: 0, regionMembers: 0, interpretedRuns: 0, compileMs: 0, cacheHits: 0, cacheMisses: 0, chainHits: 0, invalidations: 0,
+    blocksCompiled: 0, blocksGenerated: 0, regionsGenerated: 0, regionMembers: 0, interpretedRuns: 0, firstRuns: 0, compileMs: 0, cacheHits: 0, cacheMisses: 0, chainHits: 0, invalidations: 0,
     invalidationsByCause: {}, aliasReplacements: 0, blocksInvalidated: 0, cacheFlushes: 0, blocksEvicted: 0, peakBlocks: 0, dataWritesToCodePages: 0, instructions: 0, blockRuns: 0, faults: 0, bailouts: {},
   };
 }

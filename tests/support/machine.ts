@@ -30,12 +30,12 @@ export function recordEvents(c: Cpu): Event[] {
 export interface Machine { c: Cpu; jit: Jit; events: Event[] }
 
 /** A CPU with flat segments at `cpl`, a JIT and a recording hook. */
-export function machine(opts: { mem?: number; cpl?: number; singleStep?: boolean; eip?: number; esp?: number } = {}): Machine {
+export function machine(opts: { mem?: number; cpl?: number; singleStep?: boolean; eip?: number; esp?: number; cacheFirstRun?: boolean } = {}): Machine {
   const c = new Cpu(opts.mem ?? 1 << 22);
   setFlatSegments(c, opts.cpl ?? 0);
   c.eip = opts.eip ?? 0;
   c.regs[ESP] = opts.esp ?? 0;
-  const jit = new Jit(c, { singleStep: opts.singleStep ?? false });
+  const jit = new Jit(c, { singleStep: opts.singleStep ?? false, cacheFirstRun: opts.cacheFirstRun ?? false });
   return { c, jit, events: recordEvents(c) };
 }
 
