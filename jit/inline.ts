@@ -6,7 +6,7 @@ import { opSize } from '../src/decode/decoder.ts';
 import type { Cpu } from '../src/cpu/state.ts';
 import { linear, probeWrite, readLin, rd32, wr32 } from '../src/cpu/memory.ts';
 import { ACC_U } from '../src/cpu/paging.ts';
-import { CS, SS, DS, ESP, EBP } from '../src/cpu/regs.ts';
+import { CS, SS, DS, ES, ESP, EBP } from '../src/cpu/regs.ts';
 import { fault, GP } from '../src/cpu/fault.ts';
 import { pushValue, popValue, peek, setSp, spAdd } from '../src/semantics/stack.ts';
 import { shift } from '../src/semantics/shift.ts';
@@ -449,15 +449,33 @@ function call(i: Insn, ctx: EmitContext): string | null {
 
 /** REP MOVS / REP STOS with a 32-bit address size: one execution (at most REP_CHUNK elements)
  *  through string.ts's repMove on the registers; the instruction stays at its own EIP while
- *  ECX is not 0; a fault after some elements is raised once the registers show them. */
-function repString(i: Insn): string | null {
+ *  ECX is not 0; a fault after some elements is raised once the registers show them. Through
+ *  flat segments, a short forward run (libc's memcpy/memset of a few dozen bytes: the helper's
+ *  page-run machinery costs more than the copy) first goes element by element through the
+ *  TLB's fast path, in the element loop's order; the first element that misses a TLB entry,
+ *  crosses a page or stores to a code page (which has no write entry) leaves the rest to the
+ *  helper with the registers up to date. */
+function repString(i: Insn, ctx: EmitContext): string | null {
   if (!i.rep || i.asz !== 4) return null;
   const movs = i.row.sem === 'movs', sz = i.row.operands[0].size === 'b' ? 1 : i.osz;
   const seg = i.seg >= 0 ? i.seg : DS, next = (i.eip + i.len) | 0;
-  return `{ let k = H.repMove(c, ${movs}, r[1], r[6], r[7], ${sz}, (c.flags & 0x400) !== 0, ${seg}, r[0]); const f = k < 0; if (f) k = -k - 1; ` +
+  const helper = `{ let k = H.repMove(c, ${movs}, r[1], r[6], r[7], ${sz}, (c.flags & 0x400) !== 0, ${seg}, r[0]); const f = k < 0; if (f) k = -k - 1; ` +
     `const d = (c.flags & 0x400) !== 0 ? -k * ${sz} : k * ${sz}; r[1] = (r[1] - k)|0; ${movs ? 'r[6] = (r[6] + d)|0; ' : ''}r[7] = (r[7] + d)|0; ` +
     `if (f) H.refault(); c.eip = r[1] !== 0 ? ${hex(i.eip)}|0 : ${hex(next)}|0; }`;
+  if (!ctx.mode.flatData || (movs && seg !== DS && seg !== ES && seg !== SS)) return helper;
+  const at = (x: string, t: string): string => `((${t} - 1) << 12) | (${x} & 0xfff)`;
+  const fits = (x: string): string => (sz === 1 ? '' : ` || (${x} & 0xfff) > ${hex(4096 - sz)}`);
+  const load = sz === 1 ? `m[${at('s', 'es')}]` : `v.${sz === 2 ? 'getUint16' : 'getInt32'}(${at('s', 'es')}, true)`;
+  const value = movs ? load : 'r[0]';
+  const store = sz === 1 ? `m[${at('d', 'ed')}] = ${value};` : `v.${sz === 2 ? 'setUint16' : 'setInt32'}(${at('d', 'ed')}, ${value}, true);`;
+  const miss = movs ? `(es = rt[s >>> 12]) === 0${fits('s')} || ` : '';
+  return `{ const cnt = r[1] >>> 0; if (cnt <= ${SHORT_REP} && (c.flags & 0x400) === 0) { let k = 0, s = r[6], d = r[7], es = 0, ed = 0; ` +
+    `for (; k < cnt; k++) { if (${miss}(ed = wt[d >>> 12]) === 0${fits('d')}) break; ${store} ${movs ? `s = (s + ${sz})|0; ` : ''}d = (d + ${sz})|0; } ` +
+    `r[1] = (r[1] - k)|0; ${movs ? 'r[6] = s; ' : ''}r[7] = d; } ` +
+    `if (r[1] !== 0) ${helper} else c.eip = ${hex(next)}|0; }`;
 }
+/** Elements a REP MOVS/STOS may have for the inline element loop. */
+const SHORT_REP = 32;
 
 export const INLINE: Record<string, Emitter> = {
   push, call, calln: call, movs: repString, stos: repString,

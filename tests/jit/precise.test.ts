@@ -7,11 +7,15 @@ import { Cpu } from '../../src/cpu/state.ts';
 import { setFlatSegments } from '../../src/cpu/flat.ts';
 import { getFlags, setFlagsAll } from '../../src/cpu/flags.ts';
 import { flushPage } from '../../src/cpu/paging.ts';
+import { rd32, wr32 } from '../../src/cpu/memory.ts';
 import { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI, CF, ZF, SF, OF, AF, PF, CR0_TS } from '../../src/cpu/regs.ts';
 import { DE, BR, UD, NM, GP, PF_ } from '../../src/cpu/fault.ts';
 import { Jit } from '../../jit/jit.ts';
 import { P, RW, US, recordEvents } from '../support/machine.ts';
 import { u, CODE, RO, SPLIT, NP_STACK, NP, I1, I2, I4, I5, FAULT_EIP, bytes, setup, ev, preciseScenarios, type Scenario } from './precise-frame.ts';
+
+/** Fill the TLB entries of the source (0x5000) and of the destination page before SPLIT's end. */
+const warmTlb = (c: Cpu): void => { rd32(c, 3, 0x5000); wr32(c, 0, SPLIT + 0xf00, 0); };
 
 const SCENARIOS: Scenario[] = [
   {
@@ -86,6 +90,24 @@ const SCENARIOS: Scenario[] = [
     vector: PF_, error: 6, cr2: SPLIT + 0x1000,
     after: { [ECX]: 4, [ESI]: 0x5004, [EDI]: SPLIT + 0x1000 },
     check: (c) => expect(bytes(c, SPLIT + 0xffc, 4)).toEqual([0x41, 0x42, 0x43, 0x44]),
+  },
+  {
+    // A short run goes element by element inline (through the TLB entries the prep fills); the
+    // element that reaches the not-present page leaves the rest to the helper, which faults.
+    name: '#PF in rep movsd at a page boundary after two elements: the completed elements stay',
+    insn: [0xf3, 0xa5], regs: { [ECX]: 4, [EDI]: SPLIT + 0xff8 }, // rep movsd
+    prep: warmTlb,
+    vector: PF_, error: 6, cr2: SPLIT + 0x1000,
+    after: { [ECX]: 2, [ESI]: 0x5008, [EDI]: SPLIT + 0x1000 },
+    check: (c) => expect(bytes(c, SPLIT + 0xff8, 8)).toEqual([0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48]),
+  },
+  {
+    name: '#PF in rep stosw across a page boundary: the element that straddles it faults',
+    insn: [0x66, 0xf3, 0xab], regs: { [ECX]: 5, [EDI]: SPLIT + 0xffb }, // rep stosw
+    prep: warmTlb,
+    vector: PF_, error: 6, cr2: SPLIT + 0x1000,
+    after: { [ECX]: 3, [EDI]: SPLIT + 0xfff },
+    check: (c) => expect(bytes(c, SPLIT + 0xffb, 5)).toEqual([0xbe, 0xba, 0xbe, 0xba, 0xa4]),
   },
   {
     name: '#PF on an inline ALU load from a not-present page: EAX unchanged', insn: [0x03, 0x06], // add eax, [esi]
