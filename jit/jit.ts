@@ -322,6 +322,8 @@ export class Jit {
     let rm = this.regions.get(pp);
     const r = rm?.get(b.mode);
     if (r && ((r.members[0].eip >>> 12) !== lp || (b.runs < STILL_HOT * this.opts.regionAt && ++r.hotSince < Math.max(1, r.members.length >> 2)))) return;
+    // A block that stays hot outside a full region would only push other members out.
+    if (r && b.runs >= STILL_HOT * this.opts.regionAt && r.members.reduce((a, x) => a + x.size, b.size) > MAX_REGION_INSNS) return;
     const hot = this.opts.tierUp <= 0 ? 0 : this.opts.regionAt;
     const cands: Block[] = [];
     for (const x of this.pages.get(pp)?.values() ?? []) {
