@@ -264,8 +264,8 @@ export class Jit {
     return blk;
   }
 
-  /** A new block of `insns[0..n)`: interpreted for its first `tierUp` runs, then compiled.
-   *  Until then it keeps no instructions (a cold block costs no allocation per instruction). */
+  /** A new block of `insns[0..n)`: interpreted for its first `tierUp` runs, then compiled. It
+   *  starts without instructions of its own (lookup may give it the scratch ones). */
   private makeBlock(insns: Insn[], n: number, phys: number, eip: number, mode: number): Block {
     const last = insns[n - 1];
     const chainable = !setsEip(last) || CHAIN_ROW[last.row.index] === 1;
@@ -366,10 +366,11 @@ export class Jit {
    *  block). */
   private readonly firstTier: BlockFn = (c, _r, _m, _v, _E, _I, H, B) => {
     if (this.opts.instrument) B.count++;
-    // The scratch instructions hold the block formed last (its first run). A block that runs
-    // again is formed again as its own instructions, which it keeps (its bytes are unchanged:
-    // a store to them would have dropped it): code that runs once allocates nothing per
-    // instruction, code that runs a few times is not decoded on every run.
+    // The scratch instructions hold the block lookup formed last when that block did not take
+    // them as its own (an uncached first run; every first run with cacheFirstRun). A block
+    // without instructions of its own forms them once more and keeps them (its bytes are
+    // unchanged: a store to them would have dropped it): code that runs once allocates nothing
+    // per instruction, code that runs again is not decoded on every run.
     let I = WALK;
     if (this.walked !== B) {
       if (B.insns.length === 0) { B.insns = []; formBlock(c, B.eip, B.phys, (B.mode & 4) !== 0, this.maxInsns, B.insns); }
