@@ -26,15 +26,11 @@ const WALK_FACTS = new Uint8Array(ROWS.length);
   }
 }
 
-/** The instruction of the walk that is running (or faulted): its index in the block. */
-export var walkAt = 0;
-
 /** Run `I[0..n)` through their semantics; returns how many retired. Faults leave EIP at the
- *  faulting instruction (and walkAt at its index), as the generated code does. */
+ *  faulting instruction, as the generated code does. */
 export function interpretBlock(c: Cpu, I: Insn[], n: number, ud: () => never, gp0: () => never): number {
   for (let k = 0; k < n; k++) {
     const i = I[k];
-    walkAt = k;
     c.eip = i.eip | 0;
     if (i.invalid) ud();
     const ri = i.row.index, f = WALK_FACTS[ri];

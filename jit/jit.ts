@@ -15,7 +15,7 @@ import { emitBlock, setsEip, hex } from './emit.ts';
 import { newStats, bail, type JitStats } from './stats.ts';
 import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
-import { interpretBlock, walkAt } from './interpret.ts';
+import { interpretBlock } from './interpret.ts';
 import { emitRegion, MAX_REGION_INSNS } from './region.ts';
 import type { AccessMode } from './memory-access.ts';
 
@@ -499,7 +499,8 @@ export class Jit {
         if (b !== null) {
           // A region retired its finished members itself; count the running one's.
           const at = b.region !== null ? b.region.members[b.region.faultAt] : b;
-          const k = at.compiled ? at.insns.findIndex((x) => (x.eip | 0) === (c.eip | 0)) : walkAt;
+          // (A block without instructions of its own ran the first tier's scratch ones.)
+          const k = (at.insns.length ? at.insns : WALK).findIndex((x) => (x.eip | 0) === (c.eip | 0));
           if (k > 0) c.icount += k;
         }
         this.deliverFault();
