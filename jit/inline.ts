@@ -2,7 +2,7 @@
 // Single-step mode runs the same rows through their semantic functions, and the oracle suite
 // runs both, which is the differential test of each emitter against its semantics.
 import type { Insn } from '../src/decode/decoder.ts';
-import { opSize } from '../src/decode/decoder.ts';
+import { opSize } from '../src/decode/rows.ts';
 import type { Cpu } from '../src/cpu/state.ts';
 import { linear, probeWrite, readLin, rd32, wr32 } from '../src/cpu/memory.ts';
 import { ACC_U } from '../src/cpu/paging.ts';

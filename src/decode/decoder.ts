@@ -42,21 +42,6 @@ export const UD_ROW: Row = {
   operands: [], fread: 0, fwrite: 0, fundef: 0, traits: 16, sem: 'undefined', text: '(undefined)', kinds: [], sizes: [], immAt: -1,
 };
 
-/** Size in bytes of an operand of size code `s` for operand size osz. */
-export function opSize(s: string, osz: number): number {
-  switch (s) {
-    case 'b': case 'bs': return 1;
-    case 'w': return 2;
-    case 'd': return 4;
-    case 'q': return 8;
-    case 'v': case 'z': return osz;
-    case 'p': return osz + 2;
-    case 'a': return osz * 2;
-    case 's': return 6;
-    default: return osz;
-  }
-}
-
 // Per row, what decoding needs beyond the row itself, computed once from the operands (a
 // string switch per operand per decode cost more than the rest of decoding):
 // IMM_PLAN[row] holds the first immediate's kind in bits 0-3 and the second's in bits 4-7;

@@ -4,8 +4,8 @@
 // Everything comes from the row: mnemonic (mn16/mn32 by operand size), operand kinds and size
 // codes (table.ts legend). Prefixes that the instruction does not use are printed by name before
 // the mnemonic, as objdump does (lock/rep first, then segment, data16, addr16).
-import { type Insn, UD_ROW, opSize } from './decoder.ts';
-import { T_REP, T_JUMP, type Operand } from './rows.ts';
+import { type Insn, UD_ROW } from './decoder.ts';
+import { opSize, T_REP, T_JUMP, type Operand } from './rows.ts';
 import { REG8_NAMES, REG16_NAMES, REG32_NAMES, SREG_NAMES, EBX, ESP, ESI, EDI, ES, DS } from '../cpu/regs.ts';
 
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
@@ -15,7 +15,7 @@ function reg(n: number, bytes: number): string {
   return bytes === 1 ? REG8_NAMES[n] : bytes === 2 ? REG16_NAMES[n] : REG32_NAMES[n];
 }
 
-/** Width in bytes of size code `s` at operand size osz: the decoder's opSize, except that
+/** Width in bytes of size code `s` at operand size osz: rows.ts's opSize, except that
  *  codes objdump prints without a PTR size (M without a size; 's', the 6-byte pseudo-descriptor)
  *  give 0. */
 function width(s: string, osz: number): number {

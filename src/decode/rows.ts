@@ -66,10 +66,23 @@ function kindCode(o: Operand): number {
   if (o.kind === 'fixed') return FIXED_KIND[o.fixed!] ?? OK_OTHER;
   return o.kind === 'E' ? OK_E : o.kind === 'G' ? OK_G : o.kind === 'Z' ? OK_Z : o.kind === 'I' ? OK_I : o.kind === 'O' ? OK_O : OK_OTHER;
 }
-/** Operand size in bytes (SDM vol. 2 §A.2.2 size codes); fixed segment registers are 2. */
+/** An operand's size code (`sizes`); fixed segment registers are 2. */
 function sizeCode(o: Operand): number {
   if (o.kind === 'fixed') return o.fixed === 'AL' || o.fixed === 'CL' || o.fixed === '1' ? 1 : o.fixed === 'eAX' ? SZ_OSZ : 2;
-  switch (o.size) {
+  return sizeCodeOf(o.size);
+}
+/** Size in bytes of the size code `code` (sizeCodeOf, `sizes`) at operand size osz. */
+export function sizeBytes(code: number, osz: number): number {
+  return code > 0 ? code : code === SZ_OSZ ? osz : code === SZ_FAR ? osz + 2 : osz * 2;
+}
+/** Size in bytes of an operand of size letter(s) `s` for operand size osz. */
+export function opSize(s: string, osz: number): number {
+  return sizeBytes(sizeCodeOf(s), osz);
+}
+/** The size code of size letter(s) `s` (SDM vol. 2 §A.2.2): bytes, or SZ_OSZ / SZ_FAR /
+ *  SZ_PAIR for sizes that follow the operand size (v z and none, p, a). */
+function sizeCodeOf(s: string): number {
+  switch (s) {
     case 'b': case 'bs': return 1;
     case 'w': return 2;
     case 'd': return 4;

@@ -3,7 +3,7 @@
 // Semantic functions compute; this file loads and stores.
 import type { Cpu } from '../cpu/state.ts';
 import type { Insn } from '../decode/decoder.ts';
-import { OK_E, OK_G, OK_Z, OK_I, OK_O, OK_AL, OK_CL, OK_DX, OK_AX, OK_EAX, OK_ONE, SZ_OSZ, SZ_FAR } from '../decode/rows.ts';
+import { OK_E, OK_G, OK_Z, OK_I, OK_O, OK_AL, OK_CL, OK_DX, OK_AX, OK_EAX, OK_ONE, sizeBytes } from '../decode/rows.ts';
 import { rd, wr, probeSegWrite } from '../cpu/memory.ts';
 import { DS, EAX, ECX, EDX } from '../cpu/regs.ts';
 
@@ -28,8 +28,7 @@ export function setReg(c: Cpu, r: number, sz: number, v: number): void {
 
 /** Size in bytes of operand n. */
 export function size(i: Insn, n: number): number {
-  const s = i.row.sizes[n];
-  return s > 0 ? s : s === SZ_OSZ ? i.osz : s === SZ_FAR ? i.osz + 2 : i.osz * 2;
+  return sizeBytes(i.row.sizes[n], i.osz);
 }
 
 export function isMemOperand(i: Insn, n: number): boolean {

@@ -3,7 +3,7 @@
 // undefined results differ between vendors and generations.
 import type { Insn } from '../decode/decoder.ts';
 import { OF, CF, AF, OSZAPC } from '../cpu/regs.ts';
-import { opSize } from '../decode/decoder.ts';
+import { opSize } from '../decode/rows.ts';
 
 export interface Undefined {
   /** Flags whose value is undefined for this execution. */
