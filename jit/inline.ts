@@ -13,7 +13,7 @@ import { shift } from '../src/semantics/shift.ts';
 import { cfOf, ccOf } from '../src/cpu/flags.ts';
 import { repMove } from '../src/semantics/string.ts';
 import { FAULT } from '../src/cpu/fault.ts';
-import { loadExpr, loadForUpdateExpr, storeStmt, jumpTarget, type AccessMode } from './memory-access.ts';
+import { loadExpr, loadForUpdateExpr, storeStmt, jumpTarget, physOf, type AccessMode } from './memory-access.ts';
 
 const STACK32 = 0x4000; // SS.B (ATTR_DB)
 
@@ -463,11 +463,10 @@ function repString(i: Insn, ctx: EmitContext): string | null {
     `const d = (c.flags & 0x400) !== 0 ? -k * ${sz} : k * ${sz}; r[1] = (r[1] - k)|0; ${movs ? 'r[6] = (r[6] + d)|0; ' : ''}r[7] = (r[7] + d)|0; ` +
     `if (f) H.refault(); c.eip = r[1] !== 0 ? ${hex(i.eip)}|0 : ${hex(next)}|0; }`;
   if (!ctx.mode.flatData || (movs && seg !== DS && seg !== ES && seg !== SS)) return helper;
-  const at = (x: string, t: string): string => `((${t} - 1) << 12) | (${x} & 0xfff)`;
   const fits = (x: string): string => (sz === 1 ? '' : ` || (${x} & 0xfff) > ${hex(4096 - sz)}`);
-  const load = sz === 1 ? `m[${at('s', 'es')}]` : `v.${sz === 2 ? 'getUint16' : 'getInt32'}(${at('s', 'es')}, true)`;
+  const load = sz === 1 ? `m[${physOf('es', 's')}]` : `v.${sz === 2 ? 'getUint16' : 'getInt32'}(${physOf('es', 's')}, true)`;
   const value = movs ? load : 'r[0]';
-  const store = sz === 1 ? `m[${at('d', 'ed')}] = ${value};` : `v.${sz === 2 ? 'setUint16' : 'setInt32'}(${at('d', 'ed')}, ${value}, true);`;
+  const store = sz === 1 ? `m[${physOf('ed', 'd')}] = ${value};` : `v.${sz === 2 ? 'setUint16' : 'setInt32'}(${physOf('ed', 'd')}, ${value}, true);`;
   const miss = movs ? `(es = rt[s >>> 12]) === 0${fits('s')} || ` : '';
   return `{ const cnt = r[1] >>> 0; if (cnt <= ${SHORT_REP} && (c.flags & 0x400) === 0) { let k = 0, s = r[6], d = r[7], es = 0, ed = 0; ` +
     `for (; k < cnt; k++) { if (${miss}(ed = wt[d >>> 12]) === 0${fits('d')}) break; ${store} ${movs ? `s = (s + ${sz})|0; ` : ''}d = (d + ${sz})|0; } ` +

@@ -26,7 +26,10 @@ export interface AccessMode {
 }
 
 const flat = (mode: AccessMode, seg: number): boolean => mode.flatData && (seg === DS || seg === SS || seg === ES);
-const PHYS = '((e - 1) << 12) | (l & 0xfff)';
+/** The physical address of linear address `lin` through TLB entry `entry` (physical page + 1),
+ *  as expressions. */
+export const physOf = (entry: string, lin: string): string => `((${entry} - 1) << 12) | (${lin} & 0xfff)`;
+const PHYS = physOf('e', 'l');
 
 /** A load of `size` bytes (zero-extended for 1 and 2, signed 32-bit for 4) at seg:ea. */
 export function loadExpr(mode: AccessMode, size: number, seg: number, ea: string): string {
