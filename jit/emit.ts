@@ -10,7 +10,7 @@ import { NO_FAULT_WITHOUT_MEMORY } from '../src/semantics/index.ts';
 import { flagLiveness } from './liveness.ts';
 import { OSZAPC } from '../src/cpu/regs.ts';
 import { ACCESS_PROLOGUE, type AccessMode } from './memory-access.ts';
-import { localizeChunk, withLocals } from './locals.ts';
+import { localizeChunk, touchesState, withLocals } from './locals.ts';
 
 export interface EmitOptions {
   /** Use inline emitters where a row has one (false: every instruction via its semantics). */
@@ -40,7 +40,8 @@ export function mayFault(i: Insn): boolean {
 /** Could executing this instruction store to memory? Then a code-page store must stop the block. */
 export function mayStore(i: Insn): boolean {
   const r = i.row;
-  if (r.traits & (T_JUMP | T_REP | T_REPCC)) return true;
+  if (r.traits & T_JUMP) return !NON_STORING_TRANSFERS.has(r.sem);
+  if (r.traits & (T_REP | T_REPCC)) return true;
   // A memory operand is written only as the destination (the first operand, without nowb);
   // as a source (G,E forms, CMP/TEST/BT, LEA's address) it is only read.
   if (r.modrm && i.mod !== 3 && r.sem !== 'lea' && r.sem !== 'hintnop') {
@@ -49,6 +50,9 @@ export function mayStore(i: Insn): boolean {
   }
   return (rowFacts(r) & ROW_STORES) !== 0;
 }
+
+/** Control transfers that write no memory (near and conditional jumps, near RET, LOOP/JECXZ). */
+const NON_STORING_TRANSFERS = new Set(['jcc', 'jmp', 'jmpn', 'ret', 'loop', 'loope', 'loopne', 'jecxz']);
 
 // What mayFault and mayStore need of a row regardless of its ModRM, computed once per row
 // (block formation asks for every instruction it translates).
@@ -110,6 +114,7 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
   if (opts.countExecutions) out.push(member ? `H.countAt(B, ${member.index});` : 'H.count(B);');
   const live = flagLiveness(insns, mayFault, mayStore, member?.liveOut);
   const ctx: EmitContext = { flagsLive: 0, prevFlags: null, mode: opts.mode ?? NO_MODE };
+  let smc = 'c.smc';
   for (let k = 0; k < insns.length; k++) {
     const i = insns[k];
     const next = (i.eip + i.len) | 0;
@@ -137,9 +142,12 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
     if (closing) { /* below */ } else if (inl !== undefined && inl !== null) code.push(inl);
     else code.push(`E[${k + o}](c, I[${k + o}]);`);
     if (last && !setsEip(i)) code.push(`c.eip = ${hex(next)}|0;`);
+    // An inline instruction whose every store is memory-access.ts's storeStmt notes a store
+    // into translated code in the local `sm`; anything else may set c.smc.
+    smc = inl !== undefined && inl !== null && !touchesState(inl) && !inl.includes('H.repMove') ? 'sm' : 'c.smc';
     // (A JMP the block continues through stores nothing: no check after it.)
     if (!last && mayStore(i) && !(t & T_JUMP)) {
-      code.push(member ? `if (c.smc) { c.eip = ${hex(next)}|0; c.icount += ${k + 1}; return 0; }` : `if (c.smc) { c.eip = ${hex(next)}|0; return ${k + 1}; }`);
+      code.push(member ? `if (${smc}) { c.eip = ${hex(next)}|0; c.icount += ${k + 1}; return 0; }` : `if (${smc}) { c.eip = ${hex(next)}|0; return ${k + 1}; }`);
     }
     emit(code.join('\n'));
   }
@@ -161,7 +169,7 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
     emit(`c.icount += ${len};`);
     // The last instruction stored into translated code (a CALL's push, a REP MOVS): the other
     // members may be stale, so back to the dispatch loop.
-    if (!member.exit && mayStore(insns[len - 1])) emit('if (c.smc) return 0;');
+    if (!member.exit && mayStore(insns[len - 1])) emit(`if (${smc}) return 0;`);
     emit(member.exit ? 'return 0;' : 'break;');
   } else emit(`return ${len};`);
   const body = out.join('\n');

@@ -10,10 +10,11 @@
 // read and write TLB of the current privilege level (a block never changes CPL: every
 // instruction that can is a block end), and the temporaries `l` (linear address) and `e` (TLB
 // entry, physical page + 1). An access expression uses them only between its own assignment and
-// its use, and an effective address never contains an access, so accesses do not interfere.
+// its use, and an effective address never contains an access, so accesses do not interfere;
+// `sm` is set once a store through a helper reached translated code (storeStmt).
 import { ES, SS, DS } from '../src/cpu/regs.ts';
 
-export const ACCESS_PROLOGUE = 'const rt = c.rtlb, wt = c.wtlb; let l = 0, e = 0;';
+export const ACCESS_PROLOGUE = 'const rt = c.rtlb, wt = c.wtlb; let l = 0, e = 0, sm = false;';
 
 /** Mode facts the emitters may rely on (from the block's mode key). */
 export interface AccessMode {
@@ -49,13 +50,16 @@ export function loadForUpdateExpr(mode: AccessMode, size: number, seg: number, e
   return `((l = ${ea}), (e = wt[l >>> 12]) !== 0 && (l & 0xfff) <= 0xffc ? v.getInt32(${PHYS}, true) : ${helper}l))`;
 }
 
-/** A store of `val` (an expression without memory accesses) to seg:ea, as a statement. */
+/** A store of `val` (an expression without memory accesses) to seg:ea, as a statement. Only the
+ *  helper can reach a page holding translated code (such pages have no write TLB entry), so
+ *  only after the helper does the store note c.smc in the local `sm`: the code after the
+ *  instruction tests that local instead of reading c.smc after every store. */
 export function storeStmt(mode: AccessMode, size: number, seg: number, ea: string, val: string): string {
   const helper = `H.wr${size * 8}(c, ${seg}, `;
-  if (!flat(mode, seg)) return `${helper}${ea}, ${val});`;
-  if (size === 1) return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0) m[${PHYS}] = ${val}; else ${helper}l, ${val});`;
+  if (!flat(mode, seg)) return `${helper}${ea}, ${val}); sm = c.smc;`;
+  if (size === 1) return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0) m[${PHYS}] = ${val}; else { ${helper}l, ${val}); sm = c.smc; }`;
   const fits = size === 2 ? 0xffe : 0xffc, set = size === 2 ? 'setUint16' : 'setInt32';
-  return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0 && (l & 0xfff) <= ${hex(fits)}) v.${set}(${PHYS}, ${val}, true); else ${helper}l, ${val});`;
+  return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0 && (l & 0xfff) <= ${hex(fits)}) v.${set}(${PHYS}, ${val}, true); else { ${helper}l, ${val}); sm = c.smc; }`;
 }
 
 /** A near transfer's target: checked against CS's limit unless that is 4 GiB. */
