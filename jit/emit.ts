@@ -94,6 +94,11 @@ export interface MemberShape {
   exit: boolean;
   /** Status flags that may be read after the member's last instruction. */
   liveOut: number;
+  /** Inside a loop of members (region.ts): the EIP of the member whose code follows this one's
+   *  in the loop. Going there, the member goes straight on (after the checks the region's loop
+   *  makes between members); going anywhere else, it leaves the loop (`break`) for the
+   *  region's switch. */
+  chain?: number;
 }
 
 /** Emit the body of `function (c, r, m, v, E, I, H)`; returns the JS source text. As a
@@ -137,8 +142,8 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
     if (t & T_PRIV) code.push('if (c.cpl !== 0) H.gp0();');
     if (t & T_IOPL) code.push('if (c.cpl > ((c.flags >> 12) & 3)) H.gp0();');
     const last = k === insns.length - 1;
-    // The self-loop's closing branch is emitted with the loop's test below.
-    const closing = loop && last && ctx.branch !== undefined;
+    // The self-loop's and the member loop's closing branch is emitted below.
+    const closing = (loop || member?.chain !== undefined) && last && ctx.branch !== undefined;
     if (closing) { /* below */ } else if (inl !== undefined && inl !== null) code.push(inl);
     else code.push(`E[${k + o}](c, I[${k + o}]);`);
     if (last && !setsEip(i)) code.push(`c.eip = ${hex(next)}|0;`);
@@ -165,6 +170,20 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
     emit(member ? `c.icount += ${len}; if (q || c.icount >= le) break;` : `if (q || c.icount + ${len} >= le) return ${len}; c.icount += ${len};`);
     out.push('}');
     if (member) emit('break;');
+  } else if (member?.chain !== undefined) {
+    // In a loop of members: on to the next one where the branch goes there, else out to the
+    // region's switch (`break` leaves the loop; the code after the loop leaves the switch).
+    const to = member.chain | 0, b = ctx.branch;
+    emit(`c.icount += ${len};`);
+    if (mayStore(insns[len - 1])) emit(`if (${smc}) return 0;`);
+    if (b === undefined) emit(`if (c.eip !== ${hex(to)}|0) break;`);
+    else if (b.cond === null) emit((b.taken | 0) === to ? `c.eip = ${hex(to)}|0;` : `c.eip = ${hex(b.taken)}|0; break;`);
+    else {
+      const stay = (b.taken | 0) === to ? `(${b.cond})` : `!(${b.cond})`;
+      emit(`if (!${stay}) { c.eip = ${hex((b.taken | 0) === to ? b.next : b.taken)}|0; break; }`);
+      emit(`c.eip = ${hex(to)}|0;`);
+    }
+    emit('if (q || c.icount >= le) break;');
   } else if (member) {
     emit(`c.icount += ${len};`);
     // The last instruction stored into translated code (a CALL's push, a REP MOVS): the other

@@ -51,6 +51,8 @@ export interface Block {
   runs: number;
   /** Compiled to JavaScript (else still interpreted). */
   compiled: boolean;
+  /** c.icount at its run regionAt/2 (compiled, outside a region): how fast it became hot. */
+  halfAt: number;
   /** The E and I arrays `fn` indexes: the block's own, or its region's. */
   fE: Exec[]; fI: Insn[];
   /** The region whose function `fn` is, if any. */
@@ -150,6 +152,7 @@ export class Jit {
   private readonly useRegions: boolean;
 
   constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
+    this.regionHalf = (opts.regionAt ?? DEFAULT_REGION_AT) >> 1;
     this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, regions: true, regionAt: DEFAULT_REGION_AT, cacheFirstRun: false, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
     this.useRegions = this.opts.regions && !this.opts.singleStep && !this.opts.sourceMaps;
     c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
@@ -280,7 +283,7 @@ export class Jit {
     return {
       phys, eip, mode, fn: this.firstTier, insns: NO_INSNS, execs: NO_EXECS, size, source: '', valid: true, count: 0,
       succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
-      chainable, keepsMode, runs: 0, compiled: false, fE: NO_EXECS, fI: NO_INSNS, region: null,
+      chainable, keepsMode, runs: 0, compiled: false, halfAt: 0, fE: NO_EXECS, fI: NO_INSNS, region: null,
     };
   }
 
@@ -297,6 +300,8 @@ export class Jit {
   }
   private readonly seenPhys = new Int32Array(1 << SEEN_BITS);
   private readonly seenMode = new Uint8Array(1 << SEEN_BITS);
+  /** regionAt / 2: the run at which a block notes c.icount (halfAt). */
+  private readonly regionHalf: number;
   /** The one Block object that uncached first runs use (never chained, never compiled). */
   private readonly transient: Block;
   private readonly transients: boolean;
@@ -318,6 +323,11 @@ export class Jit {
    *  of a block: 84 000 region exits for 300 iterations of the recursion benchmark). */
   private promote(b: Block): void {
     if (!this.useRegions) return;
+    // A block that took more than LUKEWARM guest instructions per run to become hot saves less
+    // than a build costs: every build is a new function that V8 runs unoptimized until its
+    // compiler thread is done with it (50-150 ms for a page's worth of blocks), and late
+    // builds for such blocks came every few seconds in the sort benchmark.
+    if (this.opts.tierUp > 0 && this.regionHalf > 0 && this.c.icount - b.halfAt > (b.runs - this.regionHalf) * LUKEWARM) return;
     const pp = b.phys >>> 12, lp = b.eip >>> 12;
     let rm = this.regions.get(pp);
     const r = rm?.get(b.mode);
@@ -490,7 +500,11 @@ export class Jit {
         c.smc = false;
         const n = b.fn(c, c.regs, c.mem, c.view, b.fE, b.fI, HELPERS, b);
         c.icount += n; s.blockRuns++;
-        if (b.region === null && b.compiled && (++b.runs === this.opts.regionAt || b.runs === STILL_HOT * this.opts.regionAt)) this.promote(b);
+        if (b.region === null && b.compiled) {
+          const k = ++b.runs;
+          if (k === this.regionHalf) b.halfAt = c.icount;
+          else if (k === this.opts.regionAt || k === STILL_HOT * this.opts.regionAt) this.promote(b);
+        }
         prev = b;
       } catch (e) {
         if (e !== FAULT) throw e;
@@ -534,6 +548,9 @@ export class Jit {
 const EXEC_UD: Exec = () => fault(UD);
 const NO_INSNS: Insn[] = [], NO_EXECS: Exec[] = [];
 const SEEN_BITS = 16;
+/** Guest instructions per run (from its run regionAt/2) above which a block does not build or
+ *  rebuild its page's region (promote). */
+const LUKEWARM = 1000;
 /** A block outside its page's region that reaches this many times `regionAt` runs rebuilds the
  *  region (promote). */
 const STILL_HOT = 2;

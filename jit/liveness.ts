@@ -10,6 +10,10 @@ import { T_REP, T_REPCC } from '../src/decode/rows.ts';
 
 /** Flags that may leave an instruction unchanged even though the row writes them. */
 const CONDITIONAL_WRITERS = new Set(['shift', 'shiftd']);
+/** Rows whose undefined flags (SDM: AND/OR/XOR/TEST leave AF undefined) the semantics and the
+ *  inline emitters nonetheless both set, from the same lazy record (alu.ts: AF = 0): they kill
+ *  every status flag, so an INC before them need not make CF concrete. */
+const DEFINES_UNDEFINED = new Set(['and', 'or', 'xor', 'test']);
 
 /** liveAfter[k]: status flags that may be read after instruction k; `liveOut`: those that may
  *  be read after the block (all of them unless the caller knows its successors). */
@@ -30,7 +34,7 @@ function walkBack(insns: Insn[], mayFault: (i: Insn) => boolean, mayStore: (i: I
     if (mayStore(i)) l = OSZAPC;
     live[k] = l;
     const conditional = CONDITIONAL_WRITERS.has(row.sem) || (row.traits & (T_REP | T_REPCC)) !== 0;
-    const kill = conditional ? 0 : row.fwrite & OSZAPC;
+    const kill = conditional ? 0 : (row.fwrite | (DEFINES_UNDEFINED.has(row.sem) ? row.fundef : 0)) & OSZAPC;
     let read = row.fread & OSZAPC;
     if (mayFault(i)) read = OSZAPC;
     l = (l & ~kill) | read;

@@ -12,7 +12,7 @@
 // the member that was running so the dispatch loop can count its retired instructions.
 import type { Insn } from '../src/decode/decoder.ts';
 import { OSZAPC } from '../src/cpu/regs.ts';
-import { emitBlock, mayFault, mayStore, setsEip, hex, type EmitOptions } from './emit.ts';
+import { emitBlock, mayFault, mayStore, setsEip, selfLoop, hex, type EmitOptions } from './emit.ts';
 import { flagsLiveIn } from './liveness.ts';
 import { ACCESS_PROLOGUE } from './memory-access.ts';
 import { localizeChunk, withLocals } from './locals.ts';
@@ -41,6 +41,68 @@ export function successors(m: RegionMember): number[] | null {
     case 'jmp': case 'call': return [target];
     default: return null;
   }
+}
+
+/** Each member's direct successors that are members (indices; null when not all are known). */
+function memberSuccessors(members: RegionMember[]): (number[] | null)[] {
+  const index = new Map<number, number>();
+  members.forEach((m, j) => index.set(m.eip | 0, j));
+  return members.map((m) => {
+    const s = successors(m);
+    return s === null ? null : s.map((e) => index.get(e | 0)).filter((j) => j !== undefined) as number[];
+  });
+}
+
+/** Most instructions one loop of members may hold, and most a region's loops may hold together:
+ *  a loop's members are emitted a second time (MAX_REGION_INSNS is about V8's limits). */
+export const MAX_LOOP_INSNS = 64, MAX_LOOP_COPIES = 160;
+
+/** Loops of members, each from its head round to the member that branches back to it. Heads
+ *  are the targets of the back edges of a depth-first walk over the members' direct
+ *  successors; each head's loop is its shortest cycle (the innermost loop through it), and
+ *  shorter loops are taken first while the copy budget lasts. A member that leaves the region
+ *  or loops on itself is in no loop. */
+export function memberLoops(members: RegionMember[]): number[][] {
+  const n = members.length, succ = memberSuccessors(members);
+  // (A cycle through a CALL is recursion, not a loop: it goes round once per call depth.)
+  const eligible = members.map((m) => !m.exit && !selfLoop(m.insns) && !/^call/.test(m.insns[m.insns.length - 1].row.sem));
+  // Back-edge targets.
+  const state = new Uint8Array(n), heads = new Set<number>();
+  const visit = (u: number): void => {
+    state[u] = 1;
+    for (const w of succ[u] ?? []) {
+      if (state[w] === 0) visit(w);
+      else if (state[w] === 1 && w !== u) heads.add(w);
+    }
+    state[u] = 2;
+  };
+  for (let j = 0; j < n; j++) if (state[j] === 0) visit(j);
+  // Each head's shortest cycle through eligible members (breadth first).
+  const loops: number[][] = [];
+  for (const h of heads) {
+    if (!eligible[h]) continue;
+    const from = new Int32Array(n).fill(-1), queue = [h];
+    let last = -1;
+    for (let q = 0; q < queue.length && last < 0; q++) {
+      const u = queue[q];
+      for (const w of succ[u] ?? []) {
+        if (w === h && u !== h) { last = u; break; }
+        if (w !== h && from[w] < 0 && eligible[w]) { from[w] = u; queue.push(w); }
+      }
+    }
+    if (last < 0) continue;
+    const loop = [last];
+    while (loop[0] !== h) loop.unshift(from[loop[0]] === -1 ? h : from[loop[0]]);
+    loops.push(loop);
+  }
+  const size = (l: number[]): number => l.reduce((a, j) => a + members[j].insns.length, 0);
+  loops.sort((x, y) => size(x) - size(y));
+  let copies = 0;
+  return loops.filter((l) => {
+    const k = size(l);
+    if (k > MAX_LOOP_INSNS || copies + k > MAX_LOOP_COPIES) return false;
+    copies += k; return true;
+  });
 }
 
 /** Status flags live after each member: the union of what its successors in the region may
@@ -75,11 +137,26 @@ export function regionLiveOut(members: RegionMember[]): number[] {
 export function emitRegion(members: RegionMember[], page: number, opts: EmitOptions): string {
   const liveOut = regionLiveOut(members);
   const out: string[] = ['for (;;) {', localizeChunk(`switch ((c.eip - ${hex(page)}|0)|0) {`)];
-  let offset = 0;
+  const offsets: number[] = [];
+  members.reduce((o, m) => { offsets.push(o); return o + m.insns.length; }, 0);
+  // A loop's head enters the loop: its members' code one after the other inside `for (;;)`,
+  // so that going round does not pass through the switch.
+  const loopAt = new Map<number, number[]>();
+  for (const l of memberLoops(members)) loopAt.set(l[0], l);
   members.forEach((m, index) => {
-    const body = emitBlock(m.insns, opts, { index, offset, exit: m.exit, liveOut: liveOut[index] });
-    out.push(`case ${(m.eip - page) | 0}: {`, `j = ${index};`, body, '}');
-    offset += m.insns.length;
+    const loop = loopAt.get(index);
+    out.push(`case ${(m.eip - page) | 0}: {`);
+    if (loop === undefined) {
+      out.push(`j = ${index};`, emitBlock(m.insns, opts, { index, offset: offsets[index], exit: m.exit, liveOut: liveOut[index] }));
+    } else {
+      out.push('for (;;) {');
+      loop.forEach((x, k) => {
+        const chain = members[loop[(k + 1) % loop.length]].eip;
+        out.push(`j = ${x};`, emitBlock(members[x].insns, opts, { index: x, offset: offsets[x], exit: false, liveOut: liveOut[x], chain }));
+      });
+      out.push('}', 'break;');
+    }
+    out.push('}');
   });
   // q: an interrupt request or a stop (locals.ts); le: the run's budget end.
   out.push(localizeChunk('default: return 0;'), '}', localizeChunk('if (q || c.icount >= le) return 0;'), '}');

@@ -49,3 +49,46 @@ describe('regions', () => {
     });
   }
 });
+
+// A loop of two members with a branch inside (region.ts memberLoops): at 0x100c, ECX counts
+// down from 100; odd ECX takes the path through 0x1013 (which adds EAX into EDX), even ECX the
+// shorter one through 0x1016. The region runs the head's shortest cycle (0x100c, 0x1016) inside
+// one JS loop and leaves it for the switch on every odd round.
+const LOOP = [
+  0xb9, 0x64, 0x00, 0x00, 0x00, //       1000 mov ecx, 100
+  0x31, 0xc0, //                         1005 xor eax, eax
+  0xba, 0x00, 0x00, 0x00, 0x00, //       1007 mov edx, 0
+  0x01, 0xc8, //                         100c add eax, ecx
+  0xf6, 0xc1, 0x01, //                   100e test cl, 1
+  0x74, 0x03, //                         1011 jz 0x1016
+  0x01, 0xc2, //                         1013 add edx, eax
+  0x90, //                               1015 nop
+  0x49, //                               1016 dec ecx
+  0x75, 0xf3, //                         1017 jnz 0x100c
+  0xf4, //                               1019 hlt
+];
+
+describe('loops of members', () => {
+  const state = (opts: Record<string, unknown>, budget: number) => {
+    const { cpu, jit } = bareMachine(new Uint8Array(LOOP), 1 << 20, opts);
+    jit.run(budget);
+    return { regs: [...cpu.regs], eip: cpu.eip, icount: cpu.icount, flags: cpu.flags, halted: cpu.halted, jit };
+  };
+  it('the region runs its loop in one JS loop and stops where blocks run one by one stop', () => {
+    const done = state({ tierUp: 0 }, 100_000);
+    expect(done.halted).toBe(true);
+    // EAX = 100 + 99 + ... + 1; EDX sums EAX after each odd ECX.
+    let eax = 0, edx = 0;
+    for (let ecx = 100; ecx > 0; ecx--) { eax += ecx; if (ecx & 1) edx += eax; }
+    expect(done.regs.slice(0, 3)).toEqual([eax, 0, edx]);
+    const src = [...(done.jit as any).regions.values()].flatMap((rm: Map<number, { source: string }>) => [...rm.values()].map((r) => r.source)).join('\n');
+    expect(src).toMatch(/case \d+: \{\nfor \(;;\) \{/);
+    expect(state({ singleStep: true }, 100_000)).toMatchObject({ regs: done.regs, eip: done.eip, icount: done.icount });
+    // Budgets end inside the loop: the region checks the budget after every member, as the
+    // dispatch loop does after every block.
+    for (let budget = 5; budget < 700; budget += 13) {
+      const a = state({ tierUp: 0 }, budget), b = state({ tierUp: 0, regions: false }, budget);
+      expect({ budget, regs: a.regs, eip: a.eip, icount: a.icount }).toEqual({ budget, regs: b.regs, eip: b.eip, icount: b.icount });
+    }
+  });
+});
