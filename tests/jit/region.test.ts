@@ -5,6 +5,8 @@
 import { describe, it, expect } from 'vitest';
 import { bareMachine } from '../../src/cli/bare.ts';
 import { EDX, ESI, ECX } from '../../src/cpu/regs.ts';
+import { decode, type Insn } from '../../src/decode/decoder.ts';
+import { memberLoops, MAX_LOOP_INSNS, type RegionMember } from '../../jit/region.ts';
 
 // At 0x1000 (the bare machine's load address), four rounds of: call B (at 0x1040: INC EDX;
 // RET), then REP STOSB of one byte 0x46 (INC ESI) at 0x1030 + 8*ECX: 0x1050, 0x1048 and 0x1038
@@ -90,5 +92,41 @@ describe('loops of members', () => {
       const a = state({ tierUp: 0 }, budget), b = state({ tierUp: 0, regions: false }, budget);
       expect({ budget, regs: a.regs, eip: a.eip, icount: a.icount }).toEqual({ budget, regs: b.regs, eip: b.eip, icount: b.icount });
     }
+  });
+});
+
+// memberLoops on members formed from real bytes: which cycles become JS loops.
+describe('memberLoops', () => {
+  // A member: the instructions decoded from `bytes` at `eip`.
+  const member = (eip: number, bytes: number[], exit = false): RegionMember => {
+    const insns: Insn[] = [];
+    for (let at = 0; at < bytes.length;) {
+      const i = decode((k) => bytes[at + k], eip + at, true);
+      insns.push(i); at += i.len;
+    }
+    return { eip, insns, exit };
+  };
+  // 0x1000: dec ecx; jz 0x1010 -> 0x1003: jmp 0x1008 -> 0x1008: nop; jmp 0x1000 (a cycle of
+  // three members), and 0x1010: 3 x nop; jmp 0x1000 (a cycle of two through the same head).
+  const ring = [
+    member(0x1000, [0x49, 0x74, 0x0d]),
+    member(0x1003, [0xeb, 0x03]),
+    member(0x1008, [0x90, 0xeb, 0xf5]),
+    member(0x1010, [0x90, 0x90, 0x90, 0xeb, 0xeb]),
+  ];
+  it("takes each back edge target's shortest cycle, head first", () => {
+    expect(memberLoops(ring)).toEqual([[0, 3]]);
+  });
+  it('takes no cycle through a member that leaves the region or ends in a CALL', () => {
+    // 0x1010 leaves the region: the cycle through 0x1003 and 0x1008 is the head's loop.
+    expect(memberLoops(ring.map((m, j) => (j === 3 ? { ...m, exit: true } : m)))).toEqual([[0, 1, 2]]);
+    // 0x1000: call 0x1005 -> 0x1005: dec ecx; jnz 0x1000: recursion, not a loop.
+    expect(memberLoops([member(0x1000, [0xe8, 0x00, 0x00, 0x00, 0x00]), member(0x1005, [0x49, 0x75, 0xf8])])).toEqual([]);
+  });
+  it('keeps a loop within MAX_LOOP_INSNS', () => {
+    // 0x1003: k nops, then jmp 0x1000: a cycle of the head and this member.
+    const body = (k: number): RegionMember => member(0x1003, [...new Array(k).fill(0x90), 0xeb, (0x1000 - (0x1003 + k + 2)) & 0xff]);
+    expect(memberLoops([ring[0], body(10)])).toEqual([[0, 1]]);
+    expect(memberLoops([ring[0], body(MAX_LOOP_INSNS)])).toEqual([]);
   });
 });
