@@ -131,11 +131,17 @@ function eaExpr(i: Insn): string | null {
   return parts.length === 1 ? `(${parts[0]})|0` : `(${parts.join(' + ')})|0`;
 }
 
+/** Whether the effective address is a multiple of `sz` whatever the registers hold: no base,
+ *  an index scaled by a multiple of `sz` (or none) and a displacement that is one; through a
+ *  flat segment such an access cannot cross a page (compiled C's array and global accesses). */
+const alignedEa = (i: Insn, sz: number): boolean =>
+  i.base < 0 && (i.index < 0 || (1 << i.scale) % sz === 0) && i.disp % sz === 0;
+
 /** Register-or-memory read for 32-bit E operands. */
 function eRead(i: Insn, ctx: EmitContext): string | null {
   if (i.mod === 3) return reg32(i.rm);
   const e = eaExpr(i);
-  return e ? loadExpr(ctx.mode, 4, i.eaSeg, e) : null;
+  return e ? loadExpr(ctx.mode, 4, i.eaSeg, e, alignedEa(i, 4)) : null;
 }
 
 /** Byte register n (AL CL DL BL AH CH DH BH) as a 0..255 expression, and its assignment. */
@@ -147,7 +153,7 @@ const setByteReg = (n: number, v: string): string =>
 function eReadSized(i: Insn, sz: number, ctx: EmitContext): string | null {
   if (i.mod === 3) return sz === 1 ? byteReg(i.rm) : sz === 2 ? `(r[${i.rm}] & 0xffff)` : reg32(i.rm);
   const e = eaExpr(i);
-  return e ? loadExpr(ctx.mode, sz, i.eaSeg, e) : null;
+  return e ? loadExpr(ctx.mode, sz, i.eaSeg, e, alignedEa(i, sz)) : null;
 }
 
 /** 8-bit ALU operations whose destination is a register or that write nothing (CMP, TEST).
@@ -301,7 +307,7 @@ function dstLoc(i: Insn, sz: number, ctx: EmitContext): { pre: string; rd: strin
     const e = eaExpr(i);
     if (!e) return null;
     const s = i.eaSeg;
-    return { pre: `const o = ${e}; `, rd: loadForUpdateExpr(ctx.mode, sz, s, 'o'), wr: (t) => storeStmt(ctx.mode, sz, s, 'o', t) };
+    return { pre: `const o = ${e}; `, rd: loadForUpdateExpr(ctx.mode, sz, s, 'o', alignedEa(i, sz)), wr: (t) => storeStmt(ctx.mode, sz, s, 'o', t, alignedEa(i, sz)) };
   }
   let n: number;
   if (op.kind === 'E') n = i.rm;
@@ -516,12 +522,12 @@ export const INLINE: Record<string, Emitter> = {
     if (k0 === 'E' && k1 === 'G') {
       if (i.mod === 3) return `r[${i.rm}] = r[${i.reg}];`;
       const e = eaExpr(i);
-      return e ? storeStmt(ctx.mode, 4, i.eaSeg, e, `r[${i.reg}]`) : null;
+      return e ? storeStmt(ctx.mode, 4, i.eaSeg, e, `r[${i.reg}]`, alignedEa(i, 4)) : null;
     }
     if (k0 === 'E' && k1 === 'I') {
       if (i.mod === 3) return `r[${i.rm}] = ${hex(i.imm)}|0;`;
       const e = eaExpr(i);
-      return e ? storeStmt(ctx.mode, 4, i.eaSeg, e, `${hex(i.imm)}|0`) : null;
+      return e ? storeStmt(ctx.mode, 4, i.eaSeg, e, `${hex(i.imm)}|0`, alignedEa(i, 4)) : null;
     }
     return null;
   },

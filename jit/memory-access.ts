@@ -32,34 +32,39 @@ const flat = (mode: AccessMode, seg: number): boolean => mode.flatData && (seg =
 export const physOf = (entry: string, lin: string): string => `((${entry} - 1) << 12) | (${lin} & 0xfff)`;
 const PHYS = physOf('e', 'l');
 
+/** The test that an access of `size` bytes at linear address `l` stays within its page; none
+ *  when the caller knows the address is a multiple of `size` (`aligned`: such an access cannot
+ *  cross a page). */
+const fitsTest = (size: number, aligned: boolean): string => (size === 1 || aligned ? '' : ` && (l & 0xfff) <= ${hex(4096 - size)}`);
+
 /** A load of `size` bytes (zero-extended for 1 and 2, signed 32-bit for 4) at seg:ea. */
-export function loadExpr(mode: AccessMode, size: number, seg: number, ea: string): string {
+export function loadExpr(mode: AccessMode, size: number, seg: number, ea: string, aligned = false): string {
   const helper = `H.rd${size * 8}(c, ${seg}, `;
   if (!flat(mode, seg)) return `${helper}${ea})`;
   if (size === 1) return `((l = ${ea}), (e = rt[l >>> 12]) !== 0 ? m[${PHYS}] : ${helper}l))`;
-  const fits = size === 2 ? 0xffe : 0xffc, get = size === 2 ? 'getUint16' : 'getInt32';
-  return `((l = ${ea}), (e = rt[l >>> 12]) !== 0 && (l & 0xfff) <= ${hex(fits)} ? v.${get}(${PHYS}, true) : ${helper}l))`;
+  const get = size === 2 ? 'getUint16' : 'getInt32';
+  return `((l = ${ea}), (e = rt[l >>> 12]) !== 0${fitsTest(size, aligned)} ? v.${get}(${PHYS}, true) : ${helper}l))`;
 }
 
 /** A load that first makes sure the same bytes can be written (read-modify-write: #PF with W,
  *  as the semantics' readForUpdate); through the write TLB, whose entries allow both. */
-export function loadForUpdateExpr(mode: AccessMode, size: number, seg: number, ea: string): string {
+export function loadForUpdateExpr(mode: AccessMode, size: number, seg: number, ea: string, aligned = false): string {
   const helper = `H.ru${size * 8}(c, ${seg}, `;
   if (!flat(mode, seg)) return `${helper}${ea})`;
   if (size === 1) return `((l = ${ea}), (e = wt[l >>> 12]) !== 0 ? m[${PHYS}] : ${helper}l))`;
-  return `((l = ${ea}), (e = wt[l >>> 12]) !== 0 && (l & 0xfff) <= 0xffc ? v.getInt32(${PHYS}, true) : ${helper}l))`;
+  return `((l = ${ea}), (e = wt[l >>> 12]) !== 0${fitsTest(4, aligned)} ? v.getInt32(${PHYS}, true) : ${helper}l))`;
 }
 
 /** A store of `val` (an expression without memory accesses) to seg:ea, as a statement. Only the
  *  helper can reach a page holding translated code (such pages have no write TLB entry), so
  *  only after the helper does the store note c.smc in the local `sm`: the code after the
  *  instruction tests that local instead of reading c.smc after every store. */
-export function storeStmt(mode: AccessMode, size: number, seg: number, ea: string, val: string): string {
+export function storeStmt(mode: AccessMode, size: number, seg: number, ea: string, val: string, aligned = false): string {
   const helper = `H.wr${size * 8}(c, ${seg}, `;
   if (!flat(mode, seg)) return `${helper}${ea}, ${val}); sm = c.smc;`;
   if (size === 1) return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0) m[${PHYS}] = ${val}; else { ${helper}l, ${val}); sm = c.smc; }`;
-  const fits = size === 2 ? 0xffe : 0xffc, set = size === 2 ? 'setUint16' : 'setInt32';
-  return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0 && (l & 0xfff) <= ${hex(fits)}) v.${set}(${PHYS}, ${val}, true); else { ${helper}l, ${val}); sm = c.smc; }`;
+  const set = size === 2 ? 'setUint16' : 'setInt32';
+  return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0${fitsTest(size, aligned)}) v.${set}(${PHYS}, ${val}, true); else { ${helper}l, ${val}); sm = c.smc; }`;
 }
 
 /** A near transfer's target: checked against CS's limit unless that is 4 GiB. */

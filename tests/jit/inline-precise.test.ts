@@ -4,10 +4,16 @@
 // not-present destination gives a write #PF error code; a stack access that faults leaves
 // ESP, the destination register and EIP as they were.
 import { describe, it, expect } from 'vitest';
+import type { Cpu } from '../../src/cpu/state.ts';
+import { rd32, wr32 } from '../../src/cpu/memory.ts';
 import { getFlags, setFlagsAll } from '../../src/cpu/flags.ts';
-import { EAX, EBX, ESP, EBP, ESI, EDI, CF, ZF, SF, OF } from '../../src/cpu/regs.ts';
+import { EAX, EBX, ECX, ESP, EBP, ESI, EDI, CF, ZF, SF, OF } from '../../src/cpu/regs.ts';
 import { GP, PF_ } from '../../src/cpu/fault.ts';
 import { u, CODE, RO, SPLIT, NP_STACK, NP, bytes, setup, ev, preciseScenarios, type Scenario } from './precise-frame.ts';
+
+/** Fill the read and write TLB entries of SPLIT's first (present) page. */
+const warmSplit = (c: Cpu): void => { rd32(c, 3, SPLIT + 0xf00); wr32(c, 0, SPLIT + 0xf00, 0); };
+const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 
 const SCENARIOS: Scenario[] = [
   { name: 'pop eax from a not-present page: EAX and ESP unchanged', insn: [0x58], regs: { [ESP]: NP_STACK + 0x10 }, vector: PF_, error: 4, cr2: NP_STACK + 0x10 },
@@ -40,6 +46,12 @@ const SCENARIOS: Scenario[] = [
   { name: 'dec byte [edi] to a read-only page', insn: [0xfe, 0x0f], vector: PF_, error: 7, cr2: RO + 0x10 },
   { name: 'sub byte [edi], 1 to a read-only page', insn: [0x80, 0x2f, 0x01], vector: PF_, error: 7, cr2: RO + 0x10 },
   { name: 'neg byte [edi] to a read-only page', insn: [0xf6, 0x1f], vector: PF_, error: 7, cr2: RO + 0x10 },
+  // Only an address that is a multiple of the size whatever the registers hold (no base, an
+  // index scaled by a multiple of the size) may skip the page-crossing test: with the first
+  // page's TLB entries warm, the fast path would otherwise read or write past the page.
+  { name: 'mov eax, [ecx*2 + disp] across into a not-present page (index scaled by 2)', insn: [0x8b, 0x04, 0x4d, ...le32(SPLIT + 0xffc)], regs: { [ECX]: 1 }, prep: warmSplit, vector: PF_, error: 4, cr2: SPLIT + 0x1000 },
+  { name: 'mov eax, [esi + 0xffc] across into a not-present page (a base register)', insn: [0x8b, 0x86, ...le32(0xffc)], regs: { [ESI]: SPLIT + 2 }, prep: warmSplit, vector: PF_, error: 4, cr2: SPLIT + 0x1000 },
+  { name: 'mov [esi + 0xffc], eax across into a not-present page (a base register)', insn: [0x89, 0x86, ...le32(0xffc)], regs: { [ESI]: SPLIT + 2 }, prep: warmSplit, vector: PF_, error: 6, cr2: SPLIT + 0x1000 },
   {
     name: 'and dword [edi], eax across into a not-present page: the first page unchanged', insn: [0x21, 0x07], regs: { [EDI]: SPLIT + 0xffe },
     vector: PF_, error: 6, cr2: SPLIT + 0x1000, check: (c) => expect(bytes(c, SPLIT + 0xffc, 4)).toEqual([0xa1, 0xa2, 0xa3, 0xa4]),
