@@ -92,7 +92,7 @@ export function memberLoops(members: RegionMember[]): number[][] {
     }
     if (last < 0) continue;
     const loop = [last];
-    while (loop[0] !== h) loop.unshift(from[loop[0]] === -1 ? h : from[loop[0]]);
+    while (loop[0] !== h) loop.unshift(from[loop[0]]);
     loops.push(loop);
   }
   const size = (l: number[]): number => l.reduce((a, j) => a + members[j].insns.length, 0);
