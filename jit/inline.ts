@@ -309,8 +309,8 @@ function dstLoc(i: Insn, sz: number, ctx: EmitContext): { pre: string; rd: strin
   if (op.kind === 'E' && i.mod !== 3) {
     const e = eaExpr(i);
     if (!e) return null;
-    const s = i.eaSeg;
-    return { pre: `const o = ${e}; `, rd: loadForUpdateExpr(ctx.mode, sz, s, 'o', alignedEa(i, sz)), wr: (t) => storeStmt(ctx.mode, sz, s, 'o', t, alignedEa(i, sz)) };
+    const s = i.eaSeg, aligned = alignedEa(i, sz);
+    return { pre: `const o = ${e}; `, rd: loadForUpdateExpr(ctx.mode, sz, s, 'o', aligned), wr: (t) => storeStmt(ctx.mode, sz, s, 'o', t, aligned) };
   }
   let n: number;
   if (op.kind === 'E') n = i.rm;

@@ -154,9 +154,9 @@ export class Jit {
   private readonly useRegions: boolean;
 
   constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
-    this.regionHalf = (opts.regionAt ?? DEFAULT_REGION_AT) >> 1;
     this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, regions: true, regionAt: DEFAULT_REGION_AT, cacheFirstRun: false, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
     this.useRegions = this.opts.regions && !this.opts.singleStep && !this.opts.sourceMaps;
+    this.regionHalf = this.opts.regionAt >> 1;
     c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
     this.transients = this.opts.tierUp > 1 && !this.opts.instrument && !this.opts.cacheFirstRun;
     // Never valid: no block chains to it (it stands for another block on every use).
@@ -500,18 +500,16 @@ export class Jit {
         }
         if (b === null) { const k = this.stepCrossing(); c.icount += k; this.crossed += k; prev = null; continue; }
         c.smc = false;
-        let n: number;
-        if (b.fresh) {
-          // A new function's first run leaves its loops after one round (budget end now), so
-          // V8 has run its exit path (the locals' write-back) unoptimized before it optimizes
-          // the function on stack in a long first loop (OSR): such code had no type feedback
-          // for the exit and deoptimized at every exit of the loop, with each next run
-          // unoptimized until OSR again (statemach's fill loop: 838 deoptimizations, 60 MIPS
-          // instead of 400, in one process in four).
-          b.fresh = false; c.loopEnd = c.icount;
-          n = b.fn(c, c.regs, c.mem, c.view, b.fE, b.fI, HELPERS, b);
-          c.loopEnd = end;
-        } else n = b.fn(c, c.regs, c.mem, c.view, b.fE, b.fI, HELPERS, b);
+        // A new function's first run leaves its loops after one round (budget end now), so V8
+        // has run its exit path (the locals' write-back) unoptimized before it optimizes the
+        // function on stack in a long first loop (OSR): such code had no type feedback for the
+        // exit and deoptimized at every exit of the loop, with each next run unoptimized until
+        // OSR again (statemach's fill loop: 838 deoptimizations, 60 MIPS instead of 400, in one
+        // process in four).
+        const fresh = b.fresh;
+        if (fresh) { b.fresh = false; c.loopEnd = c.icount; }
+        const n = b.fn(c, c.regs, c.mem, c.view, b.fE, b.fI, HELPERS, b);
+        if (fresh) c.loopEnd = end;
         c.icount += n; s.blockRuns++;
         if (b.region === null && b.compiled) {
           const k = ++b.runs;
