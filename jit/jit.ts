@@ -70,6 +70,10 @@ export interface Region {
   faultAt: number;
   /** Blocks of the page that became hot since the region was built (compiled on their own). */
   hotSince: number;
+  /** Runs of compiled blocks of the region's page (not members) right after the region left. */
+  missed: number;
+  /** `missed` at which the region is built again with them (regrow). */
+  regrowAt: number;
 }
 
 export interface Helpers extends InlineHelpers {
@@ -112,12 +116,21 @@ export interface JitOptions {
   /** Cache a block from its first run (else a block translated for the first time runs once
    *  from the first tier's scratch block without being cached). */
   cacheFirstRun: boolean;
+  /** Runs of compiled blocks of a region's page, right after the region left for them, at which
+   *  the region is built again with them (Jit.regrow); doubles with every build; 0: never. */
+  regrowAt: number;
 }
 
 /** Default region threshold: a region costs V8 tens of milliseconds of optimization, worth it
  *  for loops, not for boot code (GRUB's boot to its prompt: 2.7 s with blocks alone, 7 s with
  *  every compiled block in a region, 4.1 s from 1 000 runs, 3.0 s from 5 000). */
 export const DEFAULT_REGION_AT = 5000;
+
+/** Default regrowAt: a region entry and exit through the dispatch loop costs ~0.2-0.3 µs;
+ *  statemach's region left ~12 000 times per million instructions for blocks of its page that
+ *  became hot one by one but never hot enough on their own to build again (LUKEWARM), about as
+ *  much host time as its members' code. */
+export const DEFAULT_REGROW_AT = 20000;
 
 /** Default first-tier executions: compiling a block costs ~0.4 ms of emitting and V8 parsing
  *  (and ~9 ms of TurboFan on the compiler thread once it is hot), the walk ~0.2 µs an
@@ -154,7 +167,7 @@ export class Jit {
   private readonly useRegions: boolean;
 
   constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
-    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, regions: true, regionAt: DEFAULT_REGION_AT, cacheFirstRun: false, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
+    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, regions: true, regionAt: DEFAULT_REGION_AT, cacheFirstRun: false, regrowAt: DEFAULT_REGROW_AT, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
     this.useRegions = this.opts.regions && !this.opts.singleStep && !this.opts.sourceMaps;
     this.regionHalf = this.opts.regionAt >> 1;
     c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
@@ -353,6 +366,28 @@ export class Jit {
     rm.set(b.mode, this.compileRegion(members, lp));
   }
 
+  /** The region of `b` (a member) left for compiled blocks of its page `regrowAt` times: build
+   *  it again with every compiled block of the page that fits (its members first, then the
+   *  most run). Such blocks became hot after the region was built, each too rarely to build it
+   *  again on its own (promote's LUKEWARM), yet together they can make most of the region's
+   *  exits. The next build waits twice as long. */
+  private regrow(r: Region, b: Block): void {
+    const pp = b.phys >>> 12, lp = r.members[0].eip >>> 12;
+    const rm = this.regions.get(pp);
+    r.regrowAt *= 2; r.missed = 0;
+    if (rm === undefined || rm.get(b.mode) !== r || !r.members.every((x) => x.valid)) return;
+    const others: Block[] = [];
+    for (const x of this.pages.get(pp)?.values() ?? []) if (x.valid && x.mode === b.mode && (x.eip >>> 12) === lp && x.compiled && x.region === null) others.push(x);
+    others.sort((x, y) => y.runs - x.runs);
+    const members = r.members.slice();
+    let n = members.reduce((a, x) => a + x.insns.length, 0);
+    for (const x of others) if (n + x.insns.length <= MAX_REGION_INSNS) { members.push(x); n += x.insns.length; }
+    if (members.length === r.members.length) return;
+    const nr = this.compileRegion(members, lp);
+    nr.regrowAt = r.regrowAt;
+    rm.set(b.mode, nr);
+  }
+
   /** Generate one function for `members` (all on linear page `lp`) and make it theirs. */
   private compileRegion(members: Block[], lp: number): Region {
     const t0 = performance.now();
@@ -364,7 +399,7 @@ export class Jit {
     const fn = new Function(source)() as BlockFn;
     const E: Exec[] = [], I: Insn[] = [];
     for (const x of members) { E.push(...x.execs); I.push(...x.insns); }
-    const region: Region = { members, fn, source, faultAt: 0, hotSince: 0 };
+    const region: Region = { members, fn, source, faultAt: 0, hotSince: 0, missed: 0, regrowAt: this.opts.regrowAt > 0 ? this.opts.regrowAt : -1 };
     // Members are compiled blocks (promote): their own functions give way to the region's.
     for (const x of members) { x.fn = fn; x.fE = E; x.fI = I; x.region = region; x.source = ''; x.fresh = true; }
     this.stats.regionsGenerated++;
@@ -499,6 +534,9 @@ export class Jit {
           }
         }
         if (b === null) { const k = this.stepCrossing(); c.icount += k; this.crossed += k; prev = null; continue; }
+        // A region left for a compiled block of its page: count it (regrow).
+        if (p !== null && p.region !== null && b.region === null && b.compiled && (b.phys >>> 12) === (p.phys >>> 12) && b.mode === p.mode &&
+          ++p.region.missed === p.region.regrowAt) this.regrow(p.region, p);
         c.smc = false;
         // A new function's first run leaves its loops after one round (budget end now), so V8
         // has run its exit path (the locals' write-back) unoptimized before it optimizes the

@@ -130,3 +130,45 @@ describe('memberLoops', () => {
     expect(memberLoops([ring[0], body(MAX_LOOP_INSNS)])).toEqual([]);
   });
 });
+
+// Regrowing (Jit.regrow): at 0x1007 a loop of 20 000 rounds whose every 512th round also runs
+// the block at 0x1020 (ADD EDX, EAX). That block becomes compiled long after the region of the
+// loop's two blocks was built, and each of its runs takes 2 500 guest instructions from its
+// previous one, too few to build the region again on its own (promote's lukewarm rule): the
+// region leaves for it until regrowAt such exits build the region again with it.
+const RARE = [
+  0xb9, 0x20, 0x4e, 0x00, 0x00, //       1000 mov ecx, 20000
+  0x31, 0xc0, //                         1005 xor eax, eax
+  0x40, //                               1007 inc eax
+  0xa9, 0xff, 0x01, 0x00, 0x00, //       1008 test eax, 0x1ff
+  0x74, 0x11, //                         100d jz 0x1020
+  0x49, //                               100f dec ecx
+  0x75, 0xf5, //                         1010 jnz 0x1007
+  0xf4, //                               1012 hlt
+];
+
+describe('regrowing a region', () => {
+  const run = (opts: Record<string, unknown>) => {
+    const img = new Uint8Array(0x30);
+    img.set(RARE, 0);
+    img.set([0x01, 0xc2, 0xeb, 0xeb], 0x20); // 1020 add edx, eax; jmp 0x100f
+    const { cpu, jit } = bareMachine(img, 1 << 20, opts);
+    jit.run(1_000_000);
+    const rare = jit.blocks.find((b) => b.eip === 0x1020);
+    return { cpu, jit, member: rare?.region != null, state: { regs: [...cpu.regs], eip: cpu.eip, icount: cpu.icount, flags: cpu.flags, halted: cpu.halted } };
+  };
+  const opts = { tierUp: 2, regionAt: 40 };
+  it('builds the region again with a compiled block of its page it keeps leaving for', () => {
+    const grown = run({ ...opts, regrowAt: 4 });
+    expect(grown.member).toBe(true);
+    let eax = 0, edx = 0;
+    for (let k = 0; k < 20000; k++) { eax++; if ((eax & 0x1ff) === 0) edx += eax; }
+    expect(grown.state.regs.slice(0, 3)).toEqual([eax, 0, edx]);
+    expect(grown.state).toEqual(run({ singleStep: true }).state);
+    // Without regrowing the block stays outside: the exits are what builds it in.
+    const kept = run({ ...opts, regrowAt: 0 });
+    expect(kept.member).toBe(false);
+    expect(kept.state).toEqual(grown.state);
+    expect(grown.jit.stats.regionsGenerated).toBe(kept.jit.stats.regionsGenerated + 1);
+  });
+});
