@@ -17,6 +17,7 @@ import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
 import { interpretBlock } from './interpret.ts';
 import { emitRegion, MAX_REGION_INSNS } from './region.ts';
+import './host-flags.ts';
 import type { AccessMode } from './memory-access.ts';
 
 export type BlockFn = (c: Cpu, r: Int32Array, m: Uint8Array, v: DataView, E: Exec[], I: Insn[], H: Helpers, B: Block) => number;
