@@ -497,7 +497,9 @@ export class Jit {
   run(maxInsns: number): ExitReason {
     const c = this.c, start = c.icount;
     this.crossed = 0;
-    const r = this.dispatch(c.icount + maxInsns);
+    const end = c.icount + maxInsns;
+    let r: ExitReason | null;
+    do r = this.dispatch(end); while (r === null);
     // Retired in blocks (including the iterations self-looping blocks commit themselves).
     this.stats.instructions += c.icount - start - this.crossed;
     return r;
@@ -506,11 +508,16 @@ export class Jit {
   /** Instructions of this run executed outside blocks (page-crossing instructions). */
   private crossed = 0;
 
-  private dispatch(end: number): ExitReason {
+  /** Run blocks until `end` (or halt or stop); null after DISPATCH_BATCH block runs: call again. */
+  private dispatch(end: number): ExitReason | null {
     const c = this.c, s = this.stats;
-    c.loopEnd = end;
+    // Each call of a block or region function may retire at most CALL_BUDGET instructions.
+    let callEnd = Math.min(end, c.icount + CALL_BUDGET);
+    c.loopEnd = callEnd;
     let prev: Block | null = null, mode = 0;
-    while (c.icount < end) {
+    for (let batch = 0; c.icount < end; batch++) {
+      if (batch === DISPATCH_BATCH) return null;
+      if (c.icount >= callEnd) { callEnd = Math.min(end, c.icount + CALL_BUDGET); c.loopEnd = callEnd; }
       if (c.halted) return 'halt';
       if (stopRequested(c)) return 'stop';
       if (c.irq && c.hooks.interruptWindow) { c.hooks.interruptWindow(c); prev = null; if (c.halted || c.stopped) continue; }
@@ -548,7 +555,7 @@ export class Jit {
         const fresh = b.fresh;
         if (fresh) { b.fresh = false; c.loopEnd = c.icount; }
         const n = b.fn(c, c.regs, c.mem, c.view, b.fE, b.fI, HELPERS, b);
-        if (fresh) c.loopEnd = end;
+        if (fresh) c.loopEnd = callEnd;
         c.icount += n; s.blockRuns++;
         if (b.region === null && b.compiled) {
           const k = ++b.runs;
@@ -557,7 +564,7 @@ export class Jit {
         }
         prev = b;
       } catch (e) {
-        c.loopEnd = end;
+        c.loopEnd = callEnd;
         if (e !== FAULT) throw e;
         prev = null;
         s.faults++;
@@ -599,6 +606,12 @@ export class Jit {
 const EXEC_UD: Exec = () => fault(UD);
 const NO_INSNS: Insn[] = [], NO_EXECS: Exec[] = [];
 const SEEN_BITS = 16;
+/** Block runs per call of Jit.dispatch, and guest instructions per call of a block or region
+ *  function (c.loopEnd). V8 runs without on-stack replacement (host-flags.ts), so a function
+ *  gets to its optimized code only when it is called again: the dispatch loop ran all of the
+ *  cold benchmark's 30 000 first runs in one unoptimized call, and a new region ran a whole
+ *  slice (up to a million instructions, 20-50 ms) unoptimized before it could switch. */
+const DISPATCH_BATCH = 4096, CALL_BUDGET = 65536;
 /** Guest instructions per run (from its run regionAt/2) above which a block does not build or
  *  rebuild its page's region (promote). */
 const LUKEWARM = 1000;
