@@ -52,8 +52,6 @@ export interface Block {
   runs: number;
   /** Compiled to JavaScript (else still interpreted). */
   compiled: boolean;
-  /** Its function is new and has not run yet (dispatch runs it once with its loops cut short). */
-  fresh: boolean;
   /** c.icount at its run regionAt/2 (compiled, outside a region): how fast it became hot. */
   halfAt: number;
   /** The E and I arrays `fn` indexes: the block's own, or its region's. */
@@ -299,7 +297,7 @@ export class Jit {
     return {
       phys, eip, mode, fn: this.firstTier, insns: NO_INSNS, execs: NO_EXECS, size, source: '', valid: true, count: 0,
       succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
-      chainable, keepsMode, runs: 0, compiled: false, fresh: false, halfAt: 0, fE: NO_EXECS, fI: NO_INSNS, region: null,
+      chainable, keepsMode, runs: 0, compiled: false, halfAt: 0, fE: NO_EXECS, fI: NO_INSNS, region: null,
     };
   }
 
@@ -402,7 +400,7 @@ export class Jit {
     for (const x of members) { E.push(...x.execs); I.push(...x.insns); }
     const region: Region = { members, fn, source, faultAt: 0, hotSince: 0, missed: 0, regrowAt: this.opts.regrowAt > 0 ? this.opts.regrowAt : -1 };
     // Members are compiled blocks (promote): their own functions give way to the region's.
-    for (const x of members) { x.fn = fn; x.fE = E; x.fI = I; x.region = region; x.source = ''; x.fresh = true; }
+    for (const x of members) { x.fn = fn; x.fE = E; x.fI = I; x.region = region; x.source = ''; }
     this.stats.regionsGenerated++;
     this.stats.regionMembers += members.length;
     this.stats.compileMs += performance.now() - t0;
@@ -447,7 +445,7 @@ export class Jit {
     if (this.opts.sourceMaps) source += '\n' + sourceMapComment(blockSourceMap(source, insns, url));
     blk.fn = new Function(source)() as BlockFn;
     blk.source = source;
-    blk.compiled = true; blk.fresh = true;
+    blk.compiled = true;
     blk.fE = blk.execs; blk.fI = blk.insns; blk.region = null;
     this.stats.blocksGenerated++;
     this.stats.compileMs += performance.now() - t0;
@@ -546,16 +544,7 @@ export class Jit {
         if (p !== null && p.region !== null && b.region === null && b.compiled && (b.phys >>> 12) === (p.phys >>> 12) && b.mode === p.mode &&
           ++p.region.missed === p.region.regrowAt) this.regrow(p.region, p);
         c.smc = false;
-        // A new function's first run leaves its loops after one round (budget end now), so V8
-        // has run its exit path (the locals' write-back) unoptimized before it optimizes the
-        // function on stack in a long first loop (OSR): such code had no type feedback for the
-        // exit and deoptimized at every exit of the loop, with each next run unoptimized until
-        // OSR again (statemach's fill loop: 838 deoptimizations, 60 MIPS instead of 400, in one
-        // process in four).
-        const fresh = b.fresh;
-        if (fresh) { b.fresh = false; c.loopEnd = c.icount; }
         const n = b.fn(c, c.regs, c.mem, c.view, b.fE, b.fI, HELPERS, b);
-        if (fresh) c.loopEnd = callEnd;
         c.icount += n; s.blockRuns++;
         if (b.region === null && b.compiled) {
           const k = ++b.runs;
@@ -564,7 +553,6 @@ export class Jit {
         }
         prev = b;
       } catch (e) {
-        c.loopEnd = callEnd;
         if (e !== FAULT) throw e;
         prev = null;
         s.faults++;
