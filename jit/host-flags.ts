@@ -8,6 +8,6 @@ import { setFlagsFromString } from 'node:v8';
 // code takes the loop's locals from the interpreter frame as arbitrary numbers and keeps the
 // guest registers and the flag record as doubles: statemach's region compiled to ~50 floating
 // point operations in OSR code against 2 in its normal code, and ran at ~600 million guest
-// instructions per second against ~1 000. Without OSR a region's next call (at most a slice
-// later) enters its optimized code.
+// instructions per second against ~1 000. Without OSR a function's next call enters its
+// optimized code, and no call runs long (jit.ts: CALL_BUDGET, DISPATCH_BATCH).
 setFlagsFromString('--no-use-osr');

@@ -365,18 +365,19 @@ export class Jit {
     rm.set(b.mode, this.compileRegion(members, lp));
   }
 
-  /** The region of `b` (a member) left for compiled blocks of its page `regrowAt` times: build
-   *  it again with every compiled block of the page that fits (its members first, then the
-   *  most run). Such blocks became hot after the region was built, each too rarely to build it
-   *  again on its own (promote's LUKEWARM), yet together they can make most of the region's
-   *  exits. The next build waits twice as long. */
-  private regrow(r: Region, b: Block): void {
-    const pp = b.phys >>> 12, lp = r.members[0].eip >>> 12;
+  /** Region `r` left for compiled blocks of its page `regrowAt` times: build it again with
+   *  every compiled block of the page that fits (its members first, then the most run). Such
+   *  blocks became hot after the region was built, each too rarely to build it again on its own
+   *  (promote's LUKEWARM), yet together they can make most of the region's exits. The next
+   *  build waits twice as long. */
+  private regrow(r: Region): void {
+    const { phys, mode, eip } = r.members[0];
+    const pp = phys >>> 12, lp = eip >>> 12;
     const rm = this.regions.get(pp);
     r.regrowAt *= 2; r.missed = 0;
-    if (rm === undefined || rm.get(b.mode) !== r || !r.members.every((x) => x.valid)) return;
+    if (rm === undefined || rm.get(mode) !== r || !r.members.every((x) => x.valid)) return;
     const others: Block[] = [];
-    for (const x of this.pages.get(pp)?.values() ?? []) if (x.valid && x.mode === b.mode && (x.eip >>> 12) === lp && x.compiled && x.region === null) others.push(x);
+    for (const x of this.pages.get(pp)?.values() ?? []) if (x.valid && x.mode === mode && (x.eip >>> 12) === lp && x.compiled && x.region === null) others.push(x);
     others.sort((x, y) => y.runs - x.runs);
     const members = r.members.slice();
     let n = members.reduce((a, x) => a + x.insns.length, 0);
@@ -384,7 +385,7 @@ export class Jit {
     if (members.length === r.members.length) return;
     const nr = this.compileRegion(members, lp);
     nr.regrowAt = r.regrowAt;
-    rm.set(b.mode, nr);
+    rm.set(mode, nr);
   }
 
   /** Generate one function for `members` (all on linear page `lp`) and make it theirs. */
@@ -398,7 +399,7 @@ export class Jit {
     const fn = new Function(source)() as BlockFn;
     const E: Exec[] = [], I: Insn[] = [];
     for (const x of members) { E.push(...x.execs); I.push(...x.insns); }
-    const region: Region = { members, fn, source, faultAt: 0, hotSince: 0, missed: 0, regrowAt: this.opts.regrowAt > 0 ? this.opts.regrowAt : -1 };
+    const region: Region = { members, fn, source, faultAt: 0, hotSince: 0, missed: 0, regrowAt: this.opts.regrowAt || Infinity };
     // Members are compiled blocks (promote): their own functions give way to the region's.
     for (const x of members) { x.fn = fn; x.fE = E; x.fI = I; x.region = region; x.source = ''; }
     this.stats.regionsGenerated++;
@@ -542,7 +543,7 @@ export class Jit {
         if (b === null) { const k = this.stepCrossing(); c.icount += k; this.crossed += k; prev = null; continue; }
         // A region left for a compiled block of its page: count it (regrow).
         if (p !== null && p.region !== null && b.region === null && b.compiled && (b.phys >>> 12) === (p.phys >>> 12) && b.mode === p.mode &&
-          ++p.region.missed === p.region.regrowAt) this.regrow(p.region, p);
+          ++p.region.missed === p.region.regrowAt) this.regrow(p.region);
         c.smc = false;
         const n = b.fn(c, c.regs, c.mem, c.view, b.fE, b.fI, HELPERS, b);
         c.icount += n; s.blockRuns++;
