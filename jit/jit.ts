@@ -73,6 +73,8 @@ export interface Region {
   missed: number;
   /** `missed` at which the region is built again with them (regrow). */
   regrowAt: number;
+  /** c.icount when `missed` was last zero (built, or regrow declined). */
+  missedSince: number;
 }
 
 export interface Helpers extends InlineHelpers {
@@ -368,13 +370,18 @@ export class Jit {
   /** Region `r` left for compiled blocks of its page `regrowAt` times: build it again with
    *  every compiled block of the page that fits (its members first, then the most run). Such
    *  blocks became hot after the region was built, each too rarely to build it again on its own
-   *  (promote's LUKEWARM), yet together they can make most of the region's exits. The next
-   *  build waits twice as long. */
+   *  (promote's LUKEWARM), yet together they can make most of the region's exits. Exits more
+   *  than LUKEWARM guest instructions apart cost less than a build (memops regrew after 190 M
+   *  instructions, an exit per ~9 000, and was slower for it). The next build waits twice as
+   *  long. */
   private regrow(r: Region): void {
     const { phys, mode, eip } = r.members[0];
     const pp = phys >>> 12, lp = eip >>> 12;
     const rm = this.regions.get(pp);
-    r.regrowAt *= 2; r.missed = 0;
+    const sparse = this.c.icount - r.missedSince > r.missed * LUKEWARM;
+    r.missed = 0; r.missedSince = this.c.icount;
+    if (sparse) return;
+    r.regrowAt *= 2;
     if (rm === undefined || rm.get(mode) !== r || !r.members.every((x) => x.valid)) return;
     const others: Block[] = [];
     for (const x of this.pages.get(pp)?.values() ?? []) if (x.valid && x.mode === mode && (x.eip >>> 12) === lp && x.compiled && x.region === null) others.push(x);
@@ -399,7 +406,7 @@ export class Jit {
     const fn = new Function(source)() as BlockFn;
     const E: Exec[] = [], I: Insn[] = [];
     for (const x of members) { E.push(...x.execs); I.push(...x.insns); }
-    const region: Region = { members, fn, source, faultAt: 0, hotSince: 0, missed: 0, regrowAt: this.opts.regrowAt || Infinity };
+    const region: Region = { members, fn, source, faultAt: 0, hotSince: 0, missed: 0, regrowAt: this.opts.regrowAt || Infinity, missedSince: this.c.icount };
     // Members are compiled blocks (promote): their own functions give way to the region's.
     for (const x of members) { x.fn = fn; x.fE = E; x.fI = I; x.region = region; x.source = ''; }
     this.stats.regionsGenerated++;

@@ -131,12 +131,33 @@ describe('memberLoops', () => {
   });
 });
 
-// Regrowing (Jit.regrow): at 0x1007 a loop of 20 000 rounds whose every 512th round also runs
-// the block at 0x1020 (ADD EDX, EAX). That block becomes compiled long after the region of the
-// loop's two blocks was built, and each of its runs takes 2 500 guest instructions from its
-// previous one, too few to build the region again on its own (promote's lukewarm rule): the
-// region leaves for it until regrowAt such exits build the region again with it.
-const RARE = [
+// Regrowing (Jit.regrow). At 0x1007 a loop of 40 000 rounds of 13 instructions whose every
+// 64th round also runs one of four blocks at 0x1040-0x104c (ADD EDX, EAX), each every 256th
+// round. They become compiled long after the region of the loop's blocks was built, and each of
+// them runs once per 3 300 guest instructions, too rarely to build the region again on its own
+// (promote's lukewarm rule); together the region leaves for them once per ~830 instructions,
+// and regrowAt such exits build it again with them.
+const FOUR = [
+  0xb9, 0x40, 0x9c, 0x00, 0x00, //       1000 mov ecx, 40000
+  0x31, 0xc0, //                         1005 xor eax, eax
+  0x40, //                               1007 inc eax
+  0x89, 0xc3, //                         1008 mov ebx, eax
+  0x81, 0xe3, 0xff, 0x00, 0x00, 0x00, // 100a and ebx, 0xff
+  0x83, 0xfb, 0x40, //                   1010 cmp ebx, 0x40
+  0x74, 0x2b, //                         1013 je 0x1040
+  0x81, 0xfb, 0x80, 0x00, 0x00, 0x00, // 1015 cmp ebx, 0x80
+  0x74, 0x27, //                         101b je 0x1044
+  0x81, 0xfb, 0xc0, 0x00, 0x00, 0x00, // 101d cmp ebx, 0xc0
+  0x74, 0x23, //                         1023 je 0x1048
+  0x85, 0xdb, //                         1025 test ebx, ebx
+  0x74, 0x23, //                         1027 je 0x104c
+  0x49, //                               1029 dec ecx
+  0x75, 0xdb, //                         102a jnz 0x1007
+  0xf4, //                               102c hlt
+];
+// The same loop shape with one such block (at 0x1020, every 512th round of 5 instructions):
+// the region leaves for it once per 2 560 instructions, which costs less than a build.
+const ONE = [
   0xb9, 0x20, 0x4e, 0x00, 0x00, //       1000 mov ecx, 20000
   0x31, 0xc0, //                         1005 xor eax, eax
   0x40, //                               1007 inc eax
@@ -148,27 +169,34 @@ const RARE = [
 ];
 
 describe('regrowing a region', () => {
-  const run = (opts: Record<string, unknown>) => {
-    const img = new Uint8Array(0x30);
-    img.set(RARE, 0);
-    img.set([0x01, 0xc2, 0xeb, 0xeb], 0x20); // 1020 add edx, eax; jmp 0x100f
+  const run = (code: number[], rare: [number, number[]][], opts: Record<string, unknown>) => {
+    const img = new Uint8Array(0x60);
+    img.set(code, 0);
+    for (const [at, bytes] of rare) img.set(bytes, at - 0x1000);
     const { cpu, jit } = bareMachine(img, 1 << 20, opts);
-    jit.run(1_000_000);
-    const rare = jit.blocks.find((b) => b.eip === 0x1020);
-    return { cpu, jit, member: rare?.region != null, state: { regs: [...cpu.regs], eip: cpu.eip, icount: cpu.icount, flags: cpu.flags, halted: cpu.halted } };
+    jit.run(2_000_000);
+    const members = rare.map(([at]) => jit.blocks.find((b) => b.eip === at)?.region != null);
+    return { jit, members, state: { regs: [...cpu.regs], eip: cpu.eip, icount: cpu.icount, flags: cpu.flags, halted: cpu.halted } };
   };
-  const opts = { tierUp: 2, regionAt: 40 };
-  it('builds the region again with a compiled block of its page it keeps leaving for', () => {
-    const grown = run({ ...opts, regrowAt: 4 });
-    expect(grown.member).toBe(true);
+  const opts = { tierUp: 2, regionAt: 40, regrowAt: 4 };
+  // 0x1040 + 4k: add edx, eax; jmp 0x1029
+  const four: [number, number[]][] = [0, 1, 2, 3].map((k) => [0x1040 + 4 * k, [0x01, 0xc2, 0xeb, 0xe5 - 4 * k]]);
+  it('builds the region again with compiled blocks of its page it keeps leaving for', () => {
+    const grown = run(FOUR, four, opts);
+    expect(grown.members).toEqual([true, true, true, true]);
     let eax = 0, edx = 0;
-    for (let k = 0; k < 20000; k++) { eax++; if ((eax & 0x1ff) === 0) edx += eax; }
-    expect(grown.state.regs.slice(0, 3)).toEqual([eax, 0, edx]);
-    expect(grown.state).toEqual(run({ singleStep: true }).state);
-    // Without regrowing the block stays outside: the exits are what builds it in.
-    const kept = run({ ...opts, regrowAt: 0 });
-    expect(kept.member).toBe(false);
+    for (let k = 0; k < 40000; k++) { eax++; if ([0x40, 0x80, 0xc0, 0].includes(eax & 0xff)) edx += eax; }
+    expect(grown.state.regs.slice(0, 4)).toEqual([eax, 0, edx, eax & 0xff]);
+    expect(grown.state).toEqual(run(FOUR, four, { singleStep: true }).state);
+    // Without regrowing the blocks stay outside: the exits are what builds them in.
+    const kept = run(FOUR, four, { ...opts, regrowAt: 0 });
+    expect(kept.members).toEqual([false, false, false, false]);
     expect(kept.state).toEqual(grown.state);
     expect(grown.jit.stats.regionsGenerated).toBe(kept.jit.stats.regionsGenerated + 1);
+  });
+  it('leaves a region alone whose exits to its page are rarer than a build is worth', () => {
+    const sparse = run(ONE, [[0x1020, [0x01, 0xc2, 0xeb, 0xeb]]], opts); // 1020 add edx, eax; jmp 0x100f
+    expect(sparse.members).toEqual([false]);
+    expect(sparse.state).toEqual(run(ONE, [[0x1020, [0x01, 0xc2, 0xeb, 0xeb]]], { singleStep: true }).state);
   });
 });
