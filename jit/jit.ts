@@ -351,16 +351,11 @@ export class Jit {
     // A block that stays hot outside a full region would only push other members out.
     if (r && b.runs >= STILL_HOT * this.opts.regionAt && r.members.reduce((a, x) => a + x.size, b.size) > MAX_REGION_INSNS) return;
     const hot = this.opts.tierUp <= 0 ? 0 : this.opts.regionAt;
-    const cands: Block[] = [];
-    for (const x of this.pages.get(pp)?.values() ?? []) {
-      if (x.valid && x.mode === b.mode && (x.eip >>> 12) === lp && x.compiled && (x === b || (r !== undefined && x.region === r) || x.runs >= hot)) cands.push(x);
-    }
+    const cands = this.compiledOn(pp, lp, b.mode).filter((x) => x === b || (r !== undefined && x.region === r) || x.runs >= hot);
     if (cands.length < 2) return;
     // The blocks that became hot first stay members when the page has more than a region holds.
     cands.sort((x, y) => (x === b ? -1 : y === b ? 1 : (x.eip >>> 0) - (y.eip >>> 0)));
-    const members: Block[] = [];
-    let n = 0;
-    for (const x of cands) if (n + x.insns.length <= MAX_REGION_INSNS) { members.push(x); n += x.insns.length; }
+    const members = fitting(cands);
     if (members.length < 2) return;
     if (r) for (const x of r.members) if (!members.includes(x) && x.valid) { x.region = null; this.compile(x); }
     if (!rm) { rm = new Map(); this.regions.set(pp, rm); }
@@ -375,24 +370,27 @@ export class Jit {
    *  instructions, an exit per ~9 000, and was slower for it). The next build waits twice as
    *  long. */
   private regrow(r: Region): void {
-    const { phys, mode, eip } = r.members[0];
-    const pp = phys >>> 12, lp = eip >>> 12;
-    const rm = this.regions.get(pp);
     const sparse = this.c.icount - r.missedSince > r.missed * LUKEWARM;
     r.missed = 0; r.missedSince = this.c.icount;
     if (sparse) return;
     r.regrowAt *= 2;
+    const { phys, mode, eip } = r.members[0];
+    const pp = phys >>> 12, lp = eip >>> 12;
+    const rm = this.regions.get(pp);
     if (rm === undefined || rm.get(mode) !== r || !r.members.every((x) => x.valid)) return;
-    const others: Block[] = [];
-    for (const x of this.pages.get(pp)?.values() ?? []) if (x.valid && x.mode === mode && (x.eip >>> 12) === lp && x.compiled && x.region === null) others.push(x);
-    others.sort((x, y) => y.runs - x.runs);
-    const members = r.members.slice();
-    let n = members.reduce((a, x) => a + x.insns.length, 0);
-    for (const x of others) if (n + x.insns.length <= MAX_REGION_INSNS) { members.push(x); n += x.insns.length; }
+    const others = this.compiledOn(pp, lp, mode).filter((x) => x.region === null).sort((x, y) => y.runs - x.runs);
+    const members = fitting([...r.members, ...others]);
     if (members.length === r.members.length) return;
     const nr = this.compileRegion(members, lp);
     nr.regrowAt = r.regrowAt;
     rm.set(mode, nr);
+  }
+
+  /** The valid compiled blocks of physical page `pp` at linear page `lp` for `mode`. */
+  private compiledOn(pp: number, lp: number, mode: number): Block[] {
+    const out: Block[] = [];
+    for (const x of this.pages.get(pp)?.values() ?? []) if (x.valid && x.mode === mode && (x.eip >>> 12) === lp && x.compiled) out.push(x);
+    return out;
   }
 
   /** Generate one function for `members` (all on linear page `lp`) and make it theirs. */
@@ -599,14 +597,23 @@ export class Jit {
   }
 }
 
+/** `cands` in order, each that still fits: a region holds at most MAX_REGION_INSNS instructions. */
+function fitting(cands: Block[]): Block[] {
+  const out: Block[] = [];
+  let n = 0;
+  for (const x of cands) if (n + x.insns.length <= MAX_REGION_INSNS) { out.push(x); n += x.insns.length; }
+  return out;
+}
+
 const EXEC_UD: Exec = () => fault(UD);
 const NO_INSNS: Insn[] = [], NO_EXECS: Exec[] = [];
 const SEEN_BITS = 16;
 /** Block runs per call of Jit.dispatch, and guest instructions per call of a block or region
  *  function (c.loopEnd). V8 runs without on-stack replacement (host-flags.ts), so a function
- *  gets to its optimized code only when it is called again: the dispatch loop ran all of the
- *  cold benchmark's 30 000 first runs in one unoptimized call, and a new region ran a whole
- *  slice (up to a million instructions, 20-50 ms) unoptimized before it could switch. */
+ *  gets to its optimized code only when it is called again: a new region ran a whole slice
+ *  (up to a million instructions, 20-50 ms) unoptimized before it could switch, and the
+ *  dispatch loop ran all of the cold benchmark's 30 000 first runs in one unoptimized call
+ *  (bounding that changed no cold timing measurably). */
 const DISPATCH_BATCH = 4096, CALL_BUDGET = 65536;
 /** Guest instructions per run (from its run regionAt/2) above which a block does not build or
  *  rebuild its page's region (promote). */
