@@ -20,10 +20,20 @@ import { emitRegion, MAX_REGION_INSNS } from './region.ts';
 import './host-flags.ts';
 import type { AccessMode } from './memory-access.ts';
 
-export type BlockFn = (c: Cpu, r: Int32Array, m: Uint8Array, v: DataView, E: Exec[], I: Insn[], H: Helpers, B: Block) => number;
-/** The parameters of every block function, in BlockFn's order: the only free names its code
- *  may use (tests/jit/generated-code.test.ts checks every generated function against them). */
-export const BLOCK_PARAMS = ['c', 'r', 'm', 'v', 'E', 'I', 'H', 'B'] as const;
+export type BlockFn = (c: Cpu, r: Int32Array, E: Exec[], I: Insn[], H: Helpers, B: Block) => number;
+/** The parameters of every block function, in BlockFn's order. */
+export const BLOCK_PARAMS = ['c', 'r', 'E', 'I', 'H', 'B'] as const;
+/** The constants a generated function's scope binds before its function (the source starts
+ *  `const m = K.m, ...;`, K given to `new Function` once): guest RAM as bytes and as a
+ *  DataView, and the read and write TLB of the block's privilege level (its mode key holds the
+ *  CPL, and CPL changes only through setCpl, which selects the tables). As constants of a
+ *  function's one closure, TurboFan embeds them: no map check, a constant length and data
+ *  pointer at every access, where a parameter was checked again at every access after any call
+ *  (fnptr's region: the TLB's map and bounds and the DataView's map and length per access).
+ *  With BLOCK_PARAMS these are the only free names generated code may use
+ *  (tests/jit/generated-code.test.ts checks every generated function against them). */
+export const BOUND_NAMES = ['m', 'v', 'rt', 'wt'] as const;
+type Bound = { [K in (typeof BOUND_NAMES)[number]]: Uint8Array | DataView | Int32Array };
 
 export interface Block {
   phys: number;
@@ -393,6 +403,19 @@ export class Jit {
     return out;
   }
 
+  /** The source of a generated function `head` (`function blk_...`) with `body`: the bound
+   *  constants, then the function. */
+  private wrap(head: string, body: string, url: string): string {
+    return `const ${BOUND_NAMES.map((n) => `${n} = K.${n}`).join(', ')};\nreturn ${head}(${BLOCK_PARAMS.join(', ')}) {\n${body}\n}\n//# sourceURL=${url}`;
+  }
+
+  /** The function of `source` (wrap) for code of mode key `mode`. */
+  private instantiate(source: string, mode: number): BlockFn {
+    const c = this.c, user = (mode & 3) === 3;
+    const K: Bound = { m: c.mem, v: c.view, rt: user ? c.tlbUR : c.tlbSR, wt: user ? c.tlbUW : c.tlbSW };
+    return new Function('K', source)(K) as BlockFn;
+  }
+
   /** Generate one function for `members` (all on linear page `lp`) and make it theirs. */
   private compileRegion(members: Block[], lp: number): Region {
     const t0 = performance.now();
@@ -400,8 +423,8 @@ export class Jit {
     const body = emitRegion(members.map((x) => ({ eip: x.eip, insns: x.insns, exit: !x.keepsMode })), lp << 12,
       { inline: true, countExecutions: this.opts.instrument, mode: accessMode(first.mode) });
     const url = `xenjit://region/${hex(first.phys & ~0xfff)}/${first.mode}/${this.stats.regionsGenerated}.js`;
-    const source = `return function rgn_${(lp >>> 0).toString(16).padStart(5, '0')}(${BLOCK_PARAMS.join(', ')}) {\n${body}\n}\n//# sourceURL=${url}`;
-    const fn = new Function(source)() as BlockFn;
+    const source = this.wrap(`function rgn_${(lp >>> 0).toString(16).padStart(5, '0')}`, body, url);
+    const fn = this.instantiate(source, first.mode);
     const E: Exec[] = [], I: Insn[] = [];
     for (const x of members) { E.push(...x.execs); I.push(...x.insns); }
     const region: Region = { members, fn, source, faultAt: 0, hotSince: 0, missed: 0, regrowAt: this.opts.regrowAt || Infinity, missedSince: this.c.icount };
@@ -416,7 +439,7 @@ export class Jit {
   /** Every block's function until it is compiled: walk it through its semantics, count the
    *  run, and compile it on its `tierUp`-th run (one function for all blocks: no closure per
    *  block). */
-  private readonly firstTier: BlockFn = (c, _r, _m, _v, _E, _I, H, B) => {
+  private readonly firstTier: BlockFn = (c, _r, _E, _I, H, B) => {
     if (this.opts.instrument) B.count++;
     // The scratch instructions hold the block lookup formed last when that block did not take
     // them as its own (an uncached first run; every first run with cacheFirstRun). A block
@@ -447,9 +470,9 @@ export class Jit {
     const name = `blk_${(eip >>> 0).toString(16).padStart(8, '0')}`;
     // The compile serial keeps URLs unique when the same bytes are translated again.
     const url = `xenjit://block/${hex(phys)}/${mode}/${this.stats.blocksGenerated}.js`;
-    let source = `return function ${name}(${BLOCK_PARAMS.join(', ')}) {\n${body}\n}\n//# sourceURL=${url}`;
+    let source = this.wrap(`function ${name}`, body, url);
     if (this.opts.sourceMaps) source += '\n' + sourceMapComment(blockSourceMap(source, insns, url));
-    blk.fn = new Function(source)() as BlockFn;
+    blk.fn = this.instantiate(source, mode);
     blk.source = source;
     blk.compiled = true;
     blk.fE = blk.execs; blk.fI = blk.insns; blk.region = null;
@@ -550,7 +573,7 @@ export class Jit {
         if (p !== null && p.region !== null && b.region === null && b.compiled && (b.phys >>> 12) === (p.phys >>> 12) && b.mode === p.mode &&
           ++p.region.missed === p.region.regrowAt) this.regrow(p.region);
         c.smc = false;
-        const n = b.fn(c, c.regs, c.mem, c.view, b.fE, b.fI, HELPERS, b);
+        const n = b.fn(c, c.regs, b.fE, b.fI, HELPERS, b);
         c.icount += n; s.blockRuns++;
         if (b.region === null && b.compiled) {
           const k = ++b.runs;

@@ -6,15 +6,16 @@
 // holding translated code (never in the write TLB) and every other segment take the helper,
 // which does the whole check and raises the exact fault.
 //
-// The generated function declares the locals this code uses (ACCESS_PROLOGUE): `rt`/`wt`, the
-// read and write TLB of the current privilege level (a block never changes CPL: every
-// instruction that can is a block end), and the temporaries `l` (linear address) and `e` (TLB
-// entry, physical page + 1). An access expression uses them only between its own assignment and
+// The code uses `m`/`v` (guest RAM as bytes and as a DataView) and `rt`/`wt`, the read and
+// write TLB of the block's privilege level (a block never changes CPL: every instruction that
+// can is a block end), all constants of the generated function's scope (jit.ts BOUND_NAMES),
+// and declares its temporaries (ACCESS_PROLOGUE): `l` (linear address) and `e` (TLB entry,
+// physical page + 1). An access expression uses them only between its own assignment and
 // its use, and an effective address never contains an access, so accesses do not interfere;
 // `sm` is set once a store through a helper reached translated code (storeStmt).
 import { ES, SS, DS } from '../src/cpu/regs.ts';
 
-export const ACCESS_PROLOGUE = 'const rt = c.rtlb, wt = c.wtlb; let l = 0, e = 0, sm = false;';
+export const ACCESS_PROLOGUE = 'let l = 0, e = 0, sm = false;';
 
 /** Mode facts the emitters may rely on (from the block's mode key). */
 export interface AccessMode {

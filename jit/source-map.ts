@@ -10,7 +10,7 @@ import { disassemble } from '../src/decode/disasm.ts';
 
 const { SourceMapGenerator } = sourceMap;
 
-/** `new Function(body)` compiles "(function anonymous(\n) {\n" + body + "\n})": the block's
+/** `new Function('K', body)` compiles "(function anonymous(K\n) {\n" + body + "\n})": the block's
  *  source starts this many lines into the script V8 reports (positions, profiles). */
 export const FUNCTION_HEADER_LINES = 2;
 
@@ -28,14 +28,16 @@ export function disassemblySourceName(insns: readonly Insn[]): string {
 }
 
 /** For every line of a block's `source` (the text given to `new Function`), the index of the
- *  instruction whose code it is; lines before the first instruction (the function header, the
- *  execution counter) belong to the first; the trailing `//#` comments to none (-1). */
+ *  instruction whose code it is; lines from the function's header to the first instruction
+ *  (the execution counter) belong to the first; the bound constants before the function
+ *  (jit.ts BOUND_NAMES) and the trailing `//#` comments to none (-1). */
 export function instructionOfLines(source: string, insns: readonly Insn[]): number[] {
   const index = new Map<number, number>();
   insns.forEach((i, k) => index.set(i.eip >>> 0, k));
-  let k = 0;
+  let k = 0, inFunction = false;
   return source.split('\n').map((text) => {
-    if (text.startsWith('//# ')) return -1;
+    if (!inFunction) inFunction = text.startsWith('return function ');
+    if (!inFunction || text.startsWith('//# ')) return -1;
     const m = MARKER.exec(text);
     if (m) k = index.get(parseInt(m[1], 16)) ?? k;
     return k;

@@ -174,6 +174,42 @@ describe('32-bit paging: page-fault error codes', () => {
   }
 });
 
+describe('32-bit paging: compiled code uses the TLB of its own privilege level', () => {
+  // Generated code takes the read and write TLB of its block's CPL as constants (jit.ts
+  // BOUND_NAMES). The same code page compiled at CPL 0 and then at CPL 3: the supervisor
+  // tables hold the supervisor-only page's entries from the CPL 0 run, so CPL 3 code that
+  // used them would load and store where the SDM says #PF(P|U).
+  for (const [what, code, regs, error] of [
+    ['load', [...MOV_EAX_ESI, ...INT3], { [ESI]: 0x00401010, [EAX]: 0x77 }, PFEC_P | PFEC_U],
+    ['store', [...MOV_EDI_EBX, ...INT3], { [EDI]: 0x00401010, [EBX]: 0x12345678 }, PFEC_P | PFEC_W | PFEC_U],
+  ] as const) {
+    it(`a ${what} at CPL 3 faults after the same code compiled at CPL 0 made the entry`, () => {
+      const { c, t } = setup32();
+      const events = recordEvents(c);
+      const jit = new Jit(c, { tierUp: 0, cacheFirstRun: true });
+      t.map(0x00401000, 0x00234000, P | RW);
+      c.view.setInt32(0x00234010, 0x0badf00d, true);
+      c.mem.set(code, CODE);
+      const run = (): void => {
+        for (const [r, v] of Object.entries(regs)) c.regs[+r] = v;
+        c.eip = CODE; c.stopped = false; events.length = 0;
+        jit.run(1000);
+      };
+      run();
+      expect(ev(events)).toEqual([[3, -1, CODE + code.length, 0]]);
+      const compiled = jit.stats.blocksGenerated, after = rd32(c, 0x00234010);
+      expect(after).toBe(what === 'load' ? 0x0badf00d : 0x12345678);
+      setFlatSegments(c, 3);
+      run();
+      // A block of its own for CPL 3 (another mode key), compiled, not interpreted.
+      expect(jit.stats.blocksGenerated).toBeGreaterThan(compiled);
+      expect(ev(events)).toEqual([[PF_, error, CODE, 0x00401010]]);
+      if (what === 'load') expect(c.regs[EAX]).toBe(0x77);
+      expect(rd32(c, 0x00234010)).toBe(after);
+    });
+  }
+});
+
 describe('32-bit paging: guest loads, stores and fetches through the JIT', () => {
   for (const singleStep of MODES) {
     const m = `(singleStep=${singleStep})`;

@@ -11,7 +11,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as acorn from 'acorn';
-import { BLOCK_PARAMS, HELPER_NAMES, type Block, type JitOptions } from '../../jit/jit.ts';
+import { BLOCK_PARAMS, BOUND_NAMES, HELPER_NAMES, type Block, type JitOptions } from '../../jit/jit.ts';
 import { bareMachine } from '../../src/cli/bare.ts';
 import { Machine } from '../../runtime/machine.ts';
 import { loadKernelImage } from '../../src/elf/image.ts';
@@ -48,13 +48,19 @@ function checkGeneratedSource(source: string): string[] {
     ast = acorn.parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, onComment: (_block, text) => { comments.push(text); } });
   } catch (e) { return [`does not parse: ${(e as Error).message}`]; }
   for (const c of comments) if (!COMMENT_OK.some((re) => re.test(c))) problems.push(`comment ${JSON.stringify(c.slice(0, 60))}`);
-  const ret = ast.body.length === 1 && ast.body[0].type === 'ReturnStatement' ? ast.body[0].argument : null;
+  // `const m = K.m, ...;` binding exactly BOUND_NAMES from K (jit.ts), then the function.
+  const bind = ast.body[0];
+  const bound = bind?.type === 'VariableDeclaration' && bind.kind === 'const' ? bind.declarations.map((d) =>
+    d.id.type === 'Identifier' && d.init?.type === 'MemberExpression' && !d.init.computed && d.init.object.type === 'Identifier' &&
+    d.init.object.name === 'K' && d.init.property.type === 'Identifier' && d.init.property.name === d.id.name ? d.id.name : '?') : [];
+  if (bound.join() !== BOUND_NAMES.join()) problems.push('not `const ' + BOUND_NAMES.map((n) => `${n} = K.${n}`).join(', ') + ';` first');
+  const ret = ast.body.length === 2 && ast.body[1].type === 'ReturnStatement' ? ast.body[1].argument : null;
   if (!ret || ret.type !== 'FunctionExpression' || !/^(blk_[0-9a-f]{8}|rgn_[0-9a-f]{5})$/.test(ret.id?.name ?? '') ||
       ret.params.map((p) => (p.type === 'Identifier' ? p.name : '?')).join() !== BLOCK_PARAMS.join()) {
-    problems.push('not `return function blk_<address>|rgn_<page>(' + BLOCK_PARAMS.join(', ') + ') {...}`');
+    problems.push('not `return function blk_<address>|rgn_<page>(' + BLOCK_PARAMS.join(', ') + ') {...}` second');
   }
 
-  const scopes: Set<string>[] = [new Set(BLOCK_PARAMS)];
+  const scopes: Set<string>[] = [new Set([...BLOCK_PARAMS, ...BOUND_NAMES])];
   const declared = (n: string): boolean => scopes.some((s) => s.has(n));
   const declare = (p: Node): void => {
     if (p.type === 'Identifier') scopes[scopes.length - 1].add(p.name);
@@ -129,7 +135,8 @@ function checkGeneratedSource(source: string): string[] {
       else if (v && typeof v === 'object' && typeof (v as Node).type === 'string') visit(v as Node);
     }
   };
-  visit(ast);
+  // The first statement is only the exact binding checked above (K appears nowhere else).
+  for (const n of ast.body.slice(1)) visit(n as Node);
   return problems;
 }
 
@@ -179,7 +186,7 @@ function checkAll(sources: Iterable<string>): { checked: number; bad: string[] }
 }
 
 describe('generated block code (acorn)', () => {
-  const good = 'return function blk_00001000(c, r, m, v, E, I, H, B) {\nH.count(B);\n// 0x1000\n{ const a = r[0], t = (a + 1)|0; r[0] = t; }\nc.eip = H.ccOf(4, c.flags, c.lmask, c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin) ? H.jt(c, 0x1000|0) : 0x1002|0;\nreturn 1;\n}\n//# sourceURL=xenjit://block/0x1000/12/0.js';
+  const good = 'const m = K.m, v = K.v, rt = K.rt, wt = K.wt;\nreturn function blk_00001000(c, r, E, I, H, B) {\nH.count(B);\n// 0x1000\n{ const a = r[0], t = (a + 1)|0; r[0] = t; }\nc.eip = H.ccOf(4, c.flags, c.lmask, c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin) ? H.jt(c, 0x1000|0) : 0x1002|0;\nreturn 1;\n}\n//# sourceURL=xenjit://block/0x1000/12/0.js';
 
   it('accepts a well-formed block and rejects bad ones', () => {
     expect(checkGeneratedSource(good)).toEqual([]);
@@ -205,6 +212,11 @@ describe('generated block code (acorn)', () => {
     }
     expect(checkGeneratedSource(good.replace('function blk_00001000(c, r', 'function blk_00001000(x, r'))).not.toEqual([]);
     expect(checkGeneratedSource(good.replace('blk_00001000', 'guest_sym'))).not.toEqual([]);
+    // The bindings: exactly BOUND_NAMES, each from K, and K used nowhere else.
+    expect(checkGeneratedSource(good.replace('wt = K.wt', 'wt = K.constructor')).join()).toMatch(/first/);
+    expect(checkGeneratedSource(good.replace('m = K.m', 'm = globalThis')).join()).toMatch(/first/);
+    expect(checkGeneratedSource(good.replace(', wt = K.wt;', ';')).join()).toMatch(/first/);
+    expect(checkGeneratedSource(good.replace('return 1;', 'return K;')).join()).toMatch(/free name K/);
     expect(checkGeneratedSource('return 1 +')[0]).toMatch(/does not parse/);
   });
 
