@@ -20,20 +20,21 @@ import { emitRegion, MAX_REGION_INSNS } from './region.ts';
 import './host-flags.ts';
 import type { AccessMode } from './memory-access.ts';
 
-export type BlockFn = (c: Cpu, r: Int32Array, E: Exec[], I: Insn[], H: Helpers, B: Block) => number;
+export type BlockFn = (E: Exec[], I: Insn[], B: Block) => number;
 /** The parameters of every block function, in BlockFn's order. */
-export const BLOCK_PARAMS = ['c', 'r', 'E', 'I', 'H', 'B'] as const;
+export const BLOCK_PARAMS = ['E', 'I', 'B'] as const;
 /** The constants a generated function's scope binds before its function (the source starts
- *  `const m = K.m, ...;`, K given to `new Function` once): guest RAM as bytes and as a
- *  DataView, and the read and write TLB of the block's privilege level (its mode key holds the
- *  CPL, and CPL changes only through setCpl, which selects the tables). As constants of a
- *  function's one closure, TurboFan embeds them: no map check, a constant length and data
- *  pointer at every access, where a parameter was checked again at every access after any call
- *  (fnptr's region: the TLB's map and bounds and the DataView's map and length per access).
- *  With BLOCK_PARAMS these are the only free names generated code may use
- *  (tests/jit/generated-code.test.ts checks every generated function against them). */
-export const BOUND_NAMES = ['m', 'v', 'rt', 'wt'] as const;
-type Bound = { [K in (typeof BOUND_NAMES)[number]]: Uint8Array | DataView | Int32Array };
+ *  `const c = K.c, ...;`, K given to `new Function` once): the CPU, its registers, the
+ *  helpers, guest RAM as bytes and as a DataView, and the read and write TLB of the block's
+ *  privilege level (its mode key holds the CPL, and CPL changes only through setCpl, which
+ *  selects the tables). As constants of a function's one closure, TurboFan embeds them: no map
+ *  check, a constant length and data pointer at every access, where a parameter was checked
+ *  again at every access after any call (fnptr's region: the TLB's map and bounds and the
+ *  DataView's map and length per access). With BLOCK_PARAMS these are the only free names
+ *  generated code may use (tests/jit/generated-code.test.ts checks every generated function
+ *  against them). */
+export const BOUND_NAMES = ['c', 'r', 'H', 'm', 'v', 'rt', 'wt'] as const;
+type Bound = { [K in (typeof BOUND_NAMES)[number]]: unknown };
 
 export interface Block {
   phys: number;
@@ -412,7 +413,7 @@ export class Jit {
   /** The function of `source` (wrap) for code of mode key `mode`. */
   private instantiate(source: string, mode: number): BlockFn {
     const c = this.c, user = (mode & 3) === 3;
-    const K: Bound = { m: c.mem, v: c.view, rt: user ? c.tlbUR : c.tlbSR, wt: user ? c.tlbUW : c.tlbSW };
+    const K: Bound = { c, r: c.regs, H: HELPERS, m: c.mem, v: c.view, rt: user ? c.tlbUR : c.tlbSR, wt: user ? c.tlbUW : c.tlbSW };
     return new Function('K', source)(K) as BlockFn;
   }
 
@@ -439,7 +440,8 @@ export class Jit {
   /** Every block's function until it is compiled: walk it through its semantics, count the
    *  run, and compile it on its `tierUp`-th run (one function for all blocks: no closure per
    *  block). */
-  private readonly firstTier: BlockFn = (c, _r, _E, _I, H, B) => {
+  private readonly firstTier: BlockFn = (_E, _I, B) => {
+    const c = this.c;
     if (this.opts.instrument) B.count++;
     // The scratch instructions hold the block lookup formed last when that block did not take
     // them as its own (an uncached first run; every first run with cacheFirstRun). A block
@@ -453,7 +455,7 @@ export class Jit {
     }
     if (++B.runs >= this.opts.tierUp) this.compile(B);
     this.stats.interpretedRuns++;
-    return interpretBlock(c, I, B.size, H.ud, H.gp0);
+    return interpretBlock(c, I, B.size, HELPERS.ud, HELPERS.gp0);
   };
   /** The block whose instructions the scratch array WALK holds. */
   private walked: Block | null = null;
@@ -573,7 +575,7 @@ export class Jit {
         if (p !== null && p.region !== null && b.region === null && b.compiled && (b.phys >>> 12) === (p.phys >>> 12) && b.mode === p.mode &&
           ++p.region.missed === p.region.regrowAt) this.regrow(p.region);
         c.smc = false;
-        const n = b.fn(c, c.regs, b.fE, b.fI, HELPERS, b);
+        const n = b.fn(b.fE, b.fI, b);
         c.icount += n; s.blockRuns++;
         if (b.region === null && b.compiled) {
           const k = ++b.runs;

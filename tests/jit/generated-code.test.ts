@@ -186,7 +186,7 @@ function checkAll(sources: Iterable<string>): { checked: number; bad: string[] }
 }
 
 describe('generated block code (acorn)', () => {
-  const good = 'const m = K.m, v = K.v, rt = K.rt, wt = K.wt;\nreturn function blk_00001000(c, r, E, I, H, B) {\nH.count(B);\n// 0x1000\n{ const a = r[0], t = (a + 1)|0; r[0] = t; }\nc.eip = H.ccOf(4, c.flags, c.lmask, c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin) ? H.jt(c, 0x1000|0) : 0x1002|0;\nreturn 1;\n}\n//# sourceURL=xenjit://block/0x1000/12/0.js';
+  const good = 'const c = K.c, r = K.r, H = K.H, m = K.m, v = K.v, rt = K.rt, wt = K.wt;\nreturn function blk_00001000(E, I, B) {\nH.count(B);\n// 0x1000\n{ const a = r[0], t = (a + 1)|0; r[0] = t; }\nc.eip = H.ccOf(4, c.flags, c.lmask, c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin) ? H.jt(c, 0x1000|0) : 0x1002|0;\nreturn 1;\n}\n//# sourceURL=xenjit://block/0x1000/12/0.js';
 
   it('accepts a well-formed block and rejects bad ones', () => {
     expect(checkGeneratedSource(good)).toEqual([]);
@@ -210,7 +210,7 @@ describe('generated block code (acorn)', () => {
       const src = good.replace('return 1;', `${stmt}\nreturn 1;`);
       expect(checkGeneratedSource(src).join('; '), stmt).toMatch(re);
     }
-    expect(checkGeneratedSource(good.replace('function blk_00001000(c, r', 'function blk_00001000(x, r'))).not.toEqual([]);
+    expect(checkGeneratedSource(good.replace('function blk_00001000(E, I', 'function blk_00001000(x, I'))).not.toEqual([]);
     expect(checkGeneratedSource(good.replace('blk_00001000', 'guest_sym'))).not.toEqual([]);
     // The bindings: exactly BOUND_NAMES, each from K, and K used nowhere else.
     expect(checkGeneratedSource(good.replace('wt = K.wt', 'wt = K.constructor')).join()).toMatch(/first/);
