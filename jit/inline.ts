@@ -49,14 +49,14 @@ export const INLINE_HELPERS = {
    *  semantics' readForUpdate does; the write that follows cannot fault. */
   ru32(c: Cpu, seg: number, off: number): number {
     const l = linear(c, seg, off, 4, true), e = c.wtlb[l >>> 12];
-    if (e !== 0 && (l & 0xfff) <= 0xffc) return c.view.getInt32(((e - 1) << 12) | (l & 0xfff), true);
+    if (e !== 0 && (l & 0xfff) <= 0xffc) return c.view.getInt32(e | (l & 0xfff), true);
     const u = c.cpl === 3 ? ACC_U : 0;
     probeWrite(c, l, 4, u);
     return readLin(c, l, 4, u);
   },
   ru8(c: Cpu, seg: number, off: number): number {
     const l = linear(c, seg, off, 1, true), e = c.wtlb[l >>> 12];
-    if (e !== 0) return c.mem[((e - 1) << 12) | (l & 0xfff)];
+    if (e !== 0) return c.mem[e | (l & 0xfff)];
     const u = c.cpl === 3 ? ACC_U : 0;
     probeWrite(c, l, 1, u);
     return readLin(c, l, 1, u);

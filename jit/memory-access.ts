@@ -10,7 +10,7 @@
 // write TLB of the block's privilege level (a block never changes CPL: every instruction that
 // can is a block end), all constants of the generated function's scope (jit.ts BOUND_NAMES),
 // and declares its temporaries (ACCESS_PROLOGUE): `l` (linear address) and `e` (TLB entry,
-// physical page + 1). An access expression uses them only between its own assignment and
+// the page's physical address, 0 for none). An access expression uses them only between its own assignment and
 // its use, and an effective address never contains an access, so accesses do not interfere;
 // `sm` is set once a store through a helper reached translated code (storeStmt).
 import { ES, SS, DS } from '../src/cpu/regs.ts';
@@ -28,9 +28,9 @@ export interface AccessMode {
 }
 
 const flat = (mode: AccessMode, seg: number): boolean => mode.flatData && (seg === DS || seg === SS || seg === ES);
-/** The physical address of linear address `lin` through TLB entry `entry` (physical page + 1),
+/** The physical address of linear address `lin` through TLB entry `entry` (the page's physical address),
  *  as expressions. */
-export const physOf = (entry: string, lin: string): string => `((${entry} - 1) << 12) | (${lin} & 0xfff)`;
+export const physOf = (entry: string, lin: string): string => `${entry} | (${lin} & 0xfff)`;
 const PHYS = physOf('e', 'l');
 
 /** The test that an access of `size` bytes at linear address `l` stays within its page; none

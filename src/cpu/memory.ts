@@ -98,17 +98,17 @@ export function writeLin(c: Cpu, lin: number, size: number, v: number, acc: numb
 export function rd8(c: Cpu, seg: number, off: number): number {
   const l = linear(c, seg, off, 1, false);
   const e = c.rtlb[l >>> 12];
-  return e !== 0 ? c.mem[((e - 1) << 12) | (l & 0xfff)] : readLin(c, l, 1, user(c));
+  return e !== 0 ? c.mem[e | (l & 0xfff)] : readLin(c, l, 1, user(c));
 }
 export function rd16(c: Cpu, seg: number, off: number): number {
   const l = linear(c, seg, off, 2, false);
   const e = c.rtlb[l >>> 12];
-  return e !== 0 && (l & 0xfff) <= 0xffe ? c.view.getUint16(((e - 1) << 12) | (l & 0xfff), true) : readLin(c, l, 2, user(c));
+  return e !== 0 && (l & 0xfff) <= 0xffe ? c.view.getUint16(e | (l & 0xfff), true) : readLin(c, l, 2, user(c));
 }
 export function rd32(c: Cpu, seg: number, off: number): number {
   const l = linear(c, seg, off, 4, false);
   const e = c.rtlb[l >>> 12];
-  return e !== 0 && (l & 0xfff) <= 0xffc ? c.view.getInt32(((e - 1) << 12) | (l & 0xfff), true) : readLin(c, l, 4, user(c));
+  return e !== 0 && (l & 0xfff) <= 0xffc ? c.view.getInt32(e | (l & 0xfff), true) : readLin(c, l, 4, user(c));
 }
 export function rd(c: Cpu, seg: number, off: number, size: number): number {
   return size === 4 ? rd32(c, seg, off) : size === 2 ? rd16(c, seg, off) : rd8(c, seg, off);
@@ -116,17 +116,17 @@ export function rd(c: Cpu, seg: number, off: number, size: number): number {
 export function wr8(c: Cpu, seg: number, off: number, v: number): void {
   const l = linear(c, seg, off, 1, true);
   const e = c.wtlb[l >>> 12];
-  if (e !== 0) c.mem[((e - 1) << 12) | (l & 0xfff)] = v; else writeLin(c, l, 1, v, user(c));
+  if (e !== 0) c.mem[e | (l & 0xfff)] = v; else writeLin(c, l, 1, v, user(c));
 }
 export function wr16(c: Cpu, seg: number, off: number, v: number): void {
   const l = linear(c, seg, off, 2, true);
   const e = c.wtlb[l >>> 12];
-  if (e !== 0 && (l & 0xfff) <= 0xffe) c.view.setUint16(((e - 1) << 12) | (l & 0xfff), v, true); else writeLin(c, l, 2, v, user(c));
+  if (e !== 0 && (l & 0xfff) <= 0xffe) c.view.setUint16(e | (l & 0xfff), v, true); else writeLin(c, l, 2, v, user(c));
 }
 export function wr32(c: Cpu, seg: number, off: number, v: number): void {
   const l = linear(c, seg, off, 4, true);
   const e = c.wtlb[l >>> 12];
-  if (e !== 0 && (l & 0xfff) <= 0xffc) c.view.setInt32(((e - 1) << 12) | (l & 0xfff), v, true); else writeLin(c, l, 4, v, user(c));
+  if (e !== 0 && (l & 0xfff) <= 0xffc) c.view.setInt32(e | (l & 0xfff), v, true); else writeLin(c, l, 4, v, user(c));
 }
 export function wr(c: Cpu, seg: number, off: number, size: number, v: number): void {
   if (size === 4) wr32(c, seg, off, v); else if (size === 2) wr16(c, seg, off, v); else wr8(c, seg, off, v);
@@ -139,12 +139,12 @@ export function probeSegWrite(c: Cpu, seg: number, off: number, size: number): v
 /** Instruction fetch: one byte at a linear address (CS checks are the decoder's). */
 export function fetchByte(c: Cpu, lin: number): number {
   const e = c.xtlb[lin >>> 12];
-  if (e !== 0) return c.mem[((e - 1) << 12) | (lin & 0xfff)];
+  if (e !== 0) return c.mem[e | (lin & 0xfff)];
   return readPhys(c, translate(c, lin, ACC_X | user(c)), 1);
 }
 /** Physical address of an instruction fetch at a linear address. */
 export function fetchPhys(c: Cpu, lin: number): number {
   const e = c.xtlb[lin >>> 12];
-  if (e !== 0) return ((e - 1) << 12) | (lin & 0xfff);
+  if (e !== 0) return e | (lin & 0xfff);
   return translate(c, lin, ACC_X | user(c));
 }

@@ -135,7 +135,7 @@ function tableFor(c: Cpu, acc: number): Int32Array {
 export function translate(c: Cpu, lin: number, acc: number): number {
   const t = tableFor(c, acc), vp = lin >>> 12;
   const e = t[vp];
-  if (e !== 0) return ((e - 1) << 12) | (lin & 0xfff);
+  if (e !== 0) return e | (lin & 0xfff);
   const pp = walk(c, lin, acc);
   // A PAE frame at or above 4 GiB must not wrap onto low RAM: return an address that is no RAM.
   if (pp > 0xfffff) return (0x80000000 | (lin & 0xfff)) | 0;
@@ -145,9 +145,12 @@ export function translate(c: Cpu, lin: number, acc: number): number {
 }
 
 function fill(c: Cpu, t: Int32Array, vp: number, pp: number): void {
+  // An entry is the page's physical address, 0 for none: physical page 0 is never cached (its
+  // accesses take the walk every time, which only costs time).
+  if (pp === 0) return;
   if (c.tlbCount >= TLB_CAPACITY) flushAll(c, true);
   if (t[vp] === 0) c.tlbFilled[c.tlbCount++] = walkGlobal ? vp | 0x80000000 : vp;
-  t[vp] = pp + 1;
+  t[vp] = pp << 12;
 }
 
 function clearAt(c: Cpu, vp: number): void {
@@ -183,8 +186,8 @@ export function protectCodePage(c: Cpu, pp: number): void {
   const list = c.tlbFilled;
   for (let i = 0; i < c.tlbCount; i++) {
     const vp = list[i] & 0xfffff;
-    if (c.tlbSW[vp] === pp + 1) c.tlbSW[vp] = 0;
-    if (c.tlbUW[vp] === pp + 1) c.tlbUW[vp] = 0;
+    if (c.tlbSW[vp] === pp << 12) c.tlbSW[vp] = 0;
+    if (c.tlbUW[vp] === pp << 12) c.tlbUW[vp] = 0;
   }
 }
 

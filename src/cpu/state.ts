@@ -81,7 +81,8 @@ export class Cpu {
   readonly codePages: Uint8Array;
 
   // Software TLB (SDM vol. 3 §4.10): per access kind, Int32Array indexed by linear page number
-  // holding physical page number + 1 (0 = no entry). Supervisor/user x read/write/fetch.
+  // holding the physical page's address (0 = no entry; physical page 0 is never entered, so an
+  // access's physical address is entry | offset). Supervisor/user x read/write/fetch.
   readonly tlbSR = new Int32Array(1 << 20); readonly tlbSW = new Int32Array(1 << 20);
   readonly tlbUR = new Int32Array(1 << 20); readonly tlbUW = new Int32Array(1 << 20);
   readonly tlbSX = new Int32Array(1 << 20); readonly tlbUX = new Int32Array(1 << 20);

@@ -174,6 +174,33 @@ describe('32-bit paging: page-fault error codes', () => {
   }
 });
 
+describe('TLB entries hold the page\'s physical address', () => {
+  // 0 means no entry, so physical page 0 is never entered: its accesses walk every time.
+  it('loads and stores to physical page 0 are right and leave no entry; other pages enter their address', () => {
+    const { c, t } = setup32();
+    const events = recordEvents(c);
+    const jit = new Jit(c, { tierUp: 0, cacheFirstRun: true });
+    t.map(0x00401000, 0x00000000, P | RW);
+    t.map(0x00402000, 0x00234000, P | RW);
+    c.view.setInt32(0x00000010, 0x11223344, true);
+    // mov eax, [esi] ; mov [edi], ebx ; int3, twice through compiled code
+    c.mem.set([...MOV_EAX_ESI, ...MOV_EDI_EBX, ...INT3], CODE);
+    for (const [src, dst] of [[0x00401010, 0x00402020], [0x00402020, 0x00401030]]) {
+      c.regs[ESI] = src; c.regs[EDI] = dst; c.regs[EBX] = src ^ 0x5a5a5a5a;
+      c.eip = CODE; c.stopped = false; events.length = 0;
+      jit.run(100);
+      expect(ev(events)).toEqual([[3, -1, CODE + 5, 0]]);
+    }
+    expect(u(c.regs[EAX])).toBe(0x00401010 ^ 0x5a5a5a5a);
+    expect(rd32(c, 0x00234020)).toBe((0x00401010 ^ 0x5a5a5a5a) | 0);
+    expect(rd32(c, 0x00000030)).toBe((0x00402020 ^ 0x5a5a5a5a) | 0);
+    expect(c.tlbSR[0x401]).toBe(0);
+    expect(c.tlbSW[0x401]).toBe(0);
+    expect(c.tlbSR[0x402]).toBe(0x00234000);
+    expect(c.tlbSW[0x402]).toBe(0x00234000);
+  });
+});
+
 describe('32-bit paging: compiled code uses the TLB of its own privilege level', () => {
   // Generated code takes the read and write TLB of its block's CPL as constants (jit.ts
   // BOUND_NAMES). The same code page compiled at CPL 0 and then at CPL 3: the supervisor
