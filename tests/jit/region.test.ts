@@ -71,8 +71,9 @@ const LOOP = [
 ];
 
 describe('loops of members', () => {
-  const state = (opts: Record<string, unknown>, budget: number) => {
+  const state = (opts: Record<string, unknown>, budget: number, start = 0) => {
     const { cpu, jit } = bareMachine(new Uint8Array(LOOP), 1 << 20, opts);
+    cpu.icount = start;
     jit.run(budget);
     return { regs: [...cpu.regs], eip: cpu.eip, icount: cpu.icount, flags: cpu.flags, halted: cpu.halted, jit };
   };
@@ -91,6 +92,15 @@ describe('loops of members', () => {
     for (let budget = 5; budget < 700; budget += 13) {
       const a = state({ tierUp: 0 }, budget), b = state({ tierUp: 0, regions: false }, budget);
       expect({ budget, regs: a.regs, eip: a.eip, icount: a.icount }).toEqual({ budget, regs: b.regs, eip: b.eip, icount: b.icount });
+    }
+  });
+  it('counts exactly across 2^31 and beyond (generated code counts from its entry, not from 0)', () => {
+    for (const start of [2 ** 31 - 37, 2 ** 32 + 5, 2 ** 40 + 3]) {
+      for (let budget = 5; budget < 700; budget += 61) {
+        const a = state({ tierUp: 0 }, budget, start), b = state({ tierUp: 0, regions: false }, budget, start), z = state({ tierUp: 0 }, budget);
+        expect({ start, budget, regs: a.regs, eip: a.eip, icount: a.icount - start }).toEqual({ start, budget, regs: b.regs, eip: b.eip, icount: b.icount - start });
+        expect(a.icount - start).toBe(z.icount);
+      }
     }
   });
 });
