@@ -57,20 +57,12 @@ export function withLocals(body: string, onFault = ''): string {
   for (const m of body.matchAll(LOCAL_USE)) { used.add(m[1]); if (m[2] !== undefined) written.add(m[1]); }
   const regs = [0, 1, 2, 3, 4, 5, 6, 7].filter((n) => used.has(`r${n}`));
   const fields = FIELDS.filter(([, v]) => used.has(v));
-  // ic counts the instructions retired since c.icount was last written (from 0 at entry), and
-  // le is c.loopEnd relative to the same point: both stay small integers however long the
-  // guest has run (an absolute count passes 2^31 after a few seconds, and V8 then recompiles
-  // every function with floating-point counting: sieve's loop 7 % slower).
-  const absolute = fields.filter(([, v]) => v !== 'ic');
-  const spill = [...regs.filter((n) => written.has(`r${n}`)).map((n) => `r[${n}] = r${n};`), ...absolute.filter(([, v]) => written.has(v)).map(([f, v]) => `c.${f} = ${v};`),
-    ...(written.has('ic') ? ['c.icount += ic; ic = 0;'] : [])].join(' ');
+  const spill = [...regs.filter((n) => written.has(`r${n}`)).map((n) => `r[${n}] = r${n};`), ...fields.filter(([, v]) => written.has(v)).map(([f, v]) => `c.${f} = ${v};`)].join(' ');
   // q: an interrupt is requested or the CPU stopped; only code outside the locals (a semantic
   // function, a hook behind it) can change either, so it is read at entry and after such code.
   const q = used.has('q'), le = used.has('le');
-  const fill = [...regs.map((n) => `r${n} = r[${n}];`), ...absolute.map(([f, v]) => `${v} = c.${f};`), ...(q ? ['q = c.irq || c.stopped;'] : []),
-    ...(le ? ['le = c.loopEnd - c.icount;'] : [])].join(' ');
-  const decl = [...regs.map((n) => `r${n} = r[${n}]`), ...absolute.map(([f, v]) => `${v} = c.${f}`), ...(used.has('ic') ? ['ic = 0'] : []),
-    ...(q ? ['q = c.irq || c.stopped'] : []), ...(le ? ['le = c.loopEnd - c.icount'] : []), 'sy = 0', 'n = 0'];
+  const fill = [...regs.map((n) => `r${n} = r[${n}];`), ...fields.map(([f, v]) => `${v} = c.${f};`), ...(q ? ['q = c.irq || c.stopped;'] : [])].join(' ');
+  const decl = [...regs.map((n) => `r${n} = r[${n}]`), ...fields.map(([f, v]) => `${v} = c.${f}`), ...(q ? ['q = c.irq || c.stopped'] : []), ...(le ? ['le = c.loopEnd'] : []), 'sy = 0', 'n = 0'];
   // Every exit of local-using code sets n and leaves the labelled block: one write-back.
   return `let ${decl.join(', ')};\ntry {\nfx: {\n${body.split(SPILL).join(spill).split(FILL).join(fill)}\n}\n} catch (x) { if (sy === 0) { ${spill} } ${onFault}throw x; }\n${spill}\nreturn n;`;
 }
