@@ -101,8 +101,8 @@ export interface MemberShape {
   chain?: number;
 }
 
-/** Emit the body of `function (c, r, E, I, H, B)` (jit.ts BLOCK_PARAMS, with the
- *  BOUND_NAMES constants in scope); returns the JS source text. As a
+/** Emit the body of a block function (parameters jit.ts BLOCK_PARAMS, the BOUND_NAMES
+ *  constants in scope); returns the JS source text. As a
  *  region member the code retires its instructions into c.icount itself and ends with `break`
  *  (on to the region's loop) or `return 0` (back to the dispatch loop); the region function
  *  adds the locals' declarations (locals.ts) around all of its members. */

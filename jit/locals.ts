@@ -1,7 +1,7 @@
 // Guest registers and the lazy-flag record in JavaScript locals. Inside a generated function
 // the eight general registers, c.lop/la/lb/lres/lsz/lmask/lcin, c.flags, c.eip and c.icount
-// live in locals (r0..r7, fa fb fres fcin and fk for lop|lsz|lmask, ff, pc, ic) that V8 keeps in machine registers, instead
-// of an Int32Array and object fields
+// live in locals (r0..r7; fa fb fres fcin, and fk for lop, lsz and lmask together; ff, pc,
+// ic) that V8 keeps in machine registers, instead of an Int32Array and object fields
 // (DESIGN: "a block may cache them in JS locals and write them back at exits and before helper
 // calls"). The emitters write `r[n]` and `c.l*`; this pass rewrites each instruction's code:
 //

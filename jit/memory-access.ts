@@ -10,8 +10,9 @@
 // write TLB of the block's privilege level (a block never changes CPL: every instruction that
 // can is a block end), all constants of the generated function's scope (jit.ts BOUND_NAMES),
 // and declares its temporaries (ACCESS_PROLOGUE): `l` (linear address) and `e` (TLB entry,
-// the page's physical address, 0 for none). An access expression uses them only between its own assignment and
-// its use, and an effective address never contains an access, so accesses do not interfere;
+// the page's physical address, 0 for none). An access expression uses them only between its
+// own assignment and its use, and an effective address never contains an access, so accesses
+// do not interfere;
 // `sm` is set once a store through a helper reached translated code (storeStmt).
 import { ES, SS, DS } from '../src/cpu/regs.ts';
 
