@@ -13,7 +13,7 @@ import { shift } from '../src/semantics/shift.ts';
 import { cfOf, ccOf, L_ADD, L_SUB } from '../src/cpu/flags.ts';
 import { repMove } from '../src/semantics/string.ts';
 import { FAULT } from '../src/cpu/fault.ts';
-import { loadExpr, loadForUpdateExpr, storeStmt, jumpTarget, physOf, type AccessMode } from './memory-access.ts';
+import { loadExpr, loadForUpdateExpr, storeStmt, storeAfterUpdateStmt, jumpTarget, physOf, type AccessMode } from './memory-access.ts';
 
 const STACK32 = 0x4000; // SS.B (ATTR_DB)
 
@@ -310,7 +310,7 @@ function dstLoc(i: Insn, sz: number, ctx: EmitContext): { pre: string; rd: strin
     const e = eaExpr(i);
     if (!e) return null;
     const s = i.eaSeg, aligned = alignedEa(i, sz);
-    return { pre: `const o = ${e}; `, rd: loadForUpdateExpr(ctx.mode, sz, s, 'o', aligned), wr: (t) => storeStmt(ctx.mode, sz, s, 'o', t, aligned) };
+    return { pre: `const o = ${e}; `, rd: loadForUpdateExpr(ctx.mode, sz, s, 'o', aligned), wr: (t) => storeAfterUpdateStmt(ctx.mode, sz, s, 'o', t, aligned) };
   }
   let n: number;
   if (op.kind === 'E') n = i.rm;

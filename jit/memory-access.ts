@@ -69,6 +69,17 @@ export function storeStmt(mode: AccessMode, size: number, seg: number, ea: strin
   return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0${fitsTest(size, aligned)}) v.${set}(${PHYS}, ${val}, true); else { ${helper}l, ${val}); sm = c.smc; }`;
 }
 
+/** The store of a read-modify-write, right after loadForUpdateExpr of the same `size` at the
+ *  same seg:ea with nothing in between that accesses memory: `l` and `e` are still the load's,
+ *  and the load's fast-path test is this store's, so it is not looked up again. Where the load
+ *  took the helper, `e` fails the test again and the store takes its helper too. */
+export function storeAfterUpdateStmt(mode: AccessMode, size: number, seg: number, ea: string, val: string, aligned = false): string {
+  const helper = `H.wr${size * 8}(c, ${seg}, `;
+  if (!flat(mode, seg)) return `${helper}${ea}, ${val}); sm = c.smc;`;
+  if (size === 1) return `if (e !== 0) m[${PHYS}] = ${val}; else { ${helper}l, ${val}); sm = c.smc; }`;
+  return `if (e !== 0${fitsTest(4, aligned)}) v.setInt32(${PHYS}, ${val}, true); else { ${helper}l, ${val}); sm = c.smc; }`;
+}
+
 /** A near transfer's target: checked against CS's limit unless that is 4 GiB. */
 export function jumpTarget(mode: AccessMode, target: string): string {
   return mode.flatCode ? target : `H.jt(c, ${target})`;

@@ -201,6 +201,40 @@ describe('TLB entries hold the page\'s physical address', () => {
   });
 });
 
+describe('compiled accesses that cross into a page mapped elsewhere', () => {
+  // Linear 0x401000 and 0x402000 map to physical pages far apart: an access at 0x401ffe
+  // is two bytes in each, never four bytes after 0x234ffe.
+  for (const [what, code] of [
+    ['add [esi], eax (read-modify-write)', [0x01, 0x06, ...INT3]],
+    ['mov [esi], eax (store)', [0x89, 0x06, ...INT3]],
+    ['mov eax, [esi] then add [esi], eax', [...MOV_EAX_ESI, 0x01, 0x06, ...INT3]],
+  ] as const) {
+    it(what, () => {
+      const { c, t } = setup32();
+      const events = recordEvents(c);
+      const jit = new Jit(c, { tierUp: 0, cacheFirstRun: true });
+      t.map(0x00401000, 0x00234000, P | RW);
+      t.map(0x00402000, 0x00300000, P | RW);
+      c.mem.set(code, CODE);
+      for (let round = 0; round < 3; round++) {
+        // Guest-visible bytes at 0x401ffe..0x402001 before the round, as the CPU computes them.
+        const before = [c.mem[0x234ffe], c.mem[0x234fff], c.mem[0x300000], c.mem[0x300001]];
+        const old = (before[0] | (before[1] << 8) | (before[2] << 16) | (before[3] << 24)) | 0;
+        const eax = (0x01020304 * (round + 1)) | 0;
+        c.regs[ESI] = 0x00401ffe; c.regs[EAX] = what.startsWith('mov eax') ? 0 : eax;
+        c.eip = CODE; c.stopped = false; events.length = 0;
+        jit.run(100);
+        expect(ev(events)).toEqual([[3, -1, CODE + code.length, 0]]);
+        const want = what.startsWith('add') ? (old + eax) | 0 : what.startsWith('mov [') ? eax : (old + old) | 0;
+        const got = (c.mem[0x234ffe] | (c.mem[0x234fff] << 8) | (c.mem[0x300000] << 16) | (c.mem[0x300001] << 24)) | 0;
+        expect(got, `round ${round}`).toBe(want);
+        // Nothing was written past the first page's end in physical memory.
+        expect([c.mem[0x235000], c.mem[0x235001]]).toEqual([0, 0]);
+      }
+    });
+  }
+});
+
 describe('32-bit paging: compiled code uses the TLB of its own privilege level', () => {
   // Generated code takes the read and write TLB of its block's CPL as constants (jit.ts
   // BOUND_NAMES). The same code page compiled at CPL 0 and then at CPL 3: the supervisor
