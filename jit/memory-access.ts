@@ -12,8 +12,8 @@
 // and declares its temporaries (ACCESS_PROLOGUE): `l` (linear address) and `e` (TLB entry,
 // the page's physical address, 0 for none). An access expression uses them only between its
 // own assignment and its use, and an effective address never contains an access, so accesses
-// do not interfere;
-// `sm` is set once a store through a helper reached translated code (storeStmt).
+// do not interfere; `sm` is set once a store through a helper reached translated code
+// (storeStmt).
 import { ES, SS, DS } from '../src/cpu/regs.ts';
 
 export const ACCESS_PROLOGUE = 'let l = 0, e = 0, sm = false;';
@@ -29,8 +29,8 @@ export interface AccessMode {
 }
 
 const flat = (mode: AccessMode, seg: number): boolean => mode.flatData && (seg === DS || seg === SS || seg === ES);
-/** The physical address of linear address `lin` through TLB entry `entry` (the page's physical address),
- *  as expressions. */
+/** The physical address of linear address `lin` through TLB entry `entry` (the page's
+ *  physical address), as expressions. */
 export const physOf = (entry: string, lin: string): string => `${entry} | (${lin} & 0xfff)`;
 const PHYS = physOf('e', 'l');
 
@@ -62,11 +62,8 @@ export function loadForUpdateExpr(mode: AccessMode, size: number, seg: number, e
  *  only after the helper does the store note c.smc in the local `sm`: the code after the
  *  instruction tests that local instead of reading c.smc after every store. */
 export function storeStmt(mode: AccessMode, size: number, seg: number, ea: string, val: string, aligned = false): string {
-  const helper = `H.wr${size * 8}(c, ${seg}, `;
-  if (!flat(mode, seg)) return `${helper}${ea}, ${val}); sm = c.smc;`;
-  if (size === 1) return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0) m[${PHYS}] = ${val}; else { ${helper}l, ${val}); sm = c.smc; }`;
-  const set = size === 2 ? 'setUint16' : 'setInt32';
-  return `l = ${ea}; e = wt[l >>> 12]; if (e !== 0${fitsTest(size, aligned)}) v.${set}(${PHYS}, ${val}, true); else { ${helper}l, ${val}); sm = c.smc; }`;
+  if (!flat(mode, seg)) return `H.wr${size * 8}(c, ${seg}, ${ea}, ${val}); sm = c.smc;`;
+  return `l = ${ea}; e = wt[l >>> 12]; ${storeThroughEntry(size, seg, val, aligned)}`;
 }
 
 /** The store of a read-modify-write, right after loadForUpdateExpr of the same `size` at the
@@ -74,10 +71,16 @@ export function storeStmt(mode: AccessMode, size: number, seg: number, ea: strin
  *  and the load's fast-path test is this store's, so it is not looked up again. Where the load
  *  took the helper, `e` fails the test again and the store takes its helper too. */
 export function storeAfterUpdateStmt(mode: AccessMode, size: number, seg: number, ea: string, val: string, aligned = false): string {
-  const helper = `H.wr${size * 8}(c, ${seg}, `;
-  if (!flat(mode, seg)) return `${helper}${ea}, ${val}); sm = c.smc;`;
-  if (size === 1) return `if (e !== 0) m[${PHYS}] = ${val}; else { ${helper}l, ${val}); sm = c.smc; }`;
-  return `if (e !== 0${fitsTest(4, aligned)}) v.setInt32(${PHYS}, ${val}, true); else { ${helper}l, ${val}); sm = c.smc; }`;
+  if (!flat(mode, seg)) return `H.wr${size * 8}(c, ${seg}, ${ea}, ${val}); sm = c.smc;`;
+  return storeThroughEntry(size, seg, val, aligned);
+}
+
+/** The store of `val` at `l` through write-TLB entry `e` (both already set), else the helper. */
+function storeThroughEntry(size: number, seg: number, val: string, aligned: boolean): string {
+  const slow = `else { H.wr${size * 8}(c, ${seg}, l, ${val}); sm = c.smc; }`;
+  if (size === 1) return `if (e !== 0) m[${PHYS}] = ${val}; ${slow}`;
+  const set = size === 2 ? 'setUint16' : 'setInt32';
+  return `if (e !== 0${fitsTest(size, aligned)}) v.${set}(${PHYS}, ${val}, true); ${slow}`;
 }
 
 /** A near transfer's target: checked against CS's limit unless that is 4 GiB. */
