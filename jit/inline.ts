@@ -10,7 +10,7 @@ import { CS, SS, DS, ES, ESP, EBP } from '../src/cpu/regs.ts';
 import { fault, GP } from '../src/cpu/fault.ts';
 import { pushValue, popValue, peek, setSp, spAdd } from '../src/semantics/stack.ts';
 import { shift } from '../src/semantics/shift.ts';
-import { cfOf, ccOf, L_ADD, L_SUB } from '../src/cpu/flags.ts';
+import { cfOf, ccOf, L_ADD, L_SUB, L_MUL } from '../src/cpu/flags.ts';
 import { repMove } from '../src/semantics/string.ts';
 import { FAULT } from '../src/cpu/fault.ts';
 import { loadExpr, loadForUpdateExpr, storeStmt, storeAfterUpdateStmt, jumpTarget, physOf, type AccessMode } from './memory-access.ts';
@@ -260,11 +260,12 @@ function imul32(i: Insn, ctx: EmitContext): string | null {
   if (i.osz !== 4 || ops[0].kind !== 'G') return null;
   const src = eRead(i, ctx);
   if (!src) return null;
-  // The low 32 bits of the product (Math.imul). With live flags CF = OF = the product does not
-  // fit (a * b as a double is exact or far from t), the others as muldiv.ts's mulFlags sets them.
+  // The low 32 bits of the product (Math.imul). With live flags the operands and the result go
+  // into the lazy record (L_MUL: CF and OF are whether the product fits), computed only if read:
+  // a live record is usually live only because a later instruction may fault.
   const live = (ctx.flagsLive & 0x8d5) !== 0;
   const mul = (a: string, b: string): string =>
-    `{ const a = ${a}, b = ${b}, t = H.imul(a, b); ${live ? resultFlags('t', 4, 'a * b !== t ? 0x801 : 0') + ' ' : ''}r[${i.reg}] = t; }`;
+    `{ const a = ${a}, b = ${b}, t = H.imul(a, b); ${live ? `c.lop = ${L_MUL}; c.la = a; c.lb = b; c.lres = t; c.lsz = 4; c.lmask = 0x8d5; ` : ''}r[${i.reg}] = t; }`;
   if (ops.length === 2 && ops[1].kind === 'E') return mul(`r[${i.reg}]`, src);
   if (ops.length === 3 && ops[1].kind === 'E' && ops[2].kind === 'I') return mul(src, `${i.imm | 0}`);
   return null;

@@ -6,6 +6,16 @@ import type { Cpu } from './state.ts';
 import { CF, PF, AF, ZF, SF, OF, OSZAPC } from './regs.ts';
 
 export const L_ADD = 1, L_ADC = 2, L_SUB = 3, L_SBB = 4, L_LOGIC = 5, L_RES = 6;
+/** A truncating signed multiply (two- and three-operand IMUL) of la by lb: CF = OF = the
+ *  product does not fit the size, AF = 0, S Z P from the result (muldiv.ts's mulFlags). */
+export const L_MUL = 7;
+
+/** IMUL's overflow: the sign-extended operands' product is not the sign-extended result. As
+ *  doubles a product that fits is exact, and one that does not is at least 2^(8sz-1) away. */
+const mulOverflows = (la: number, lb: number, lres: number, sz: number): boolean => {
+  const s = 32 - sz * 8;
+  return ((la << s) >> s) * ((lb << s) >> s) !== (lres << s) >> s;
+};
 
 /** PF: even parity of the low byte. */
 export const PARITY = new Uint8Array(256);
@@ -38,6 +48,9 @@ export function statusOf(op: number, la: number, lb: number, lres: number, sz: n
     case L_SBB:
       f |= ((cin ? (a >>> 0) <= (b >>> 0) : (a >>> 0) < (b >>> 0)) ? CF : 0) | ((a ^ b ^ r) & AF) | (((a ^ b) & (a ^ r) & sb) ? OF : 0);
       break;
+    case L_MUL:
+      if (mulOverflows(la, lb, lres, sz)) f |= CF | OF;
+      break;
     // L_LOGIC: CF = OF = 0; AF is undefined and an i686 leaves it 0. L_RES: only S Z P derive.
   }
   return f;
@@ -52,6 +65,7 @@ export function cfOf(op: number, la: number, lb: number, lres: number, sz: numbe
     case L_ADC: return (cin ? r <= a : r < a) ? 1 : 0;
     case L_SUB: return a < b ? 1 : 0;
     case L_SBB: return (cin ? a <= b : a < b) ? 1 : 0;
+    case L_MUL: return mulOverflows(la, lb, lres, sz) ? 1 : 0;
     default: return 0;
   }
 }
@@ -99,6 +113,7 @@ export function getCF(c: Cpu): number {
     case L_ADC: return (c.lcin ? r <= a : r < a) ? 1 : 0;
     case L_SUB: return a < b ? 1 : 0;
     case L_SBB: return (c.lcin ? a <= b : a < b) ? 1 : 0;
+    case L_MUL: return mulOverflows(c.la, c.lb, c.lres, sz) ? 1 : 0;
     default: return 0;
   }
 }
