@@ -276,6 +276,9 @@ export class Jit {
       // code that runs once (boot code, the cold benchmark) never costs a Block or a map entry.
       const t = this.transient;
       t.phys = phys; t.eip = eip; t.mode = mode; t.size = n; t.runs = 0;
+      // The mode stands after it as after a cached block that ends the same way (makeBlock):
+      // the next lookup need not compute it again.
+      t.keepsMode = keepsMode(WALK[n - 1]);
       this.walked = t;
       this.stats.firstRuns++;
       return t;
@@ -299,7 +302,7 @@ export class Jit {
   private makeBlock(insns: Insn[], n: number, phys: number, eip: number, mode: number): Block {
     const last = insns[n - 1];
     const chainable = !setsEip(last) || CHAIN_ROW[last.row.index] === 1;
-    const blk = this.newBlock(phys, eip, mode, n, chainable, chainable && !(last.row.traits & T_END));
+    const blk = this.newBlock(phys, eip, mode, n, chainable, keepsMode(last));
     // Profiles show the instructions of every block they counted, including blocks dropped
     // before they were compiled.
     if (this.opts.instrument) blk.insns = this.insnsOf(blk);
@@ -628,6 +631,12 @@ function fitting(cands: Block[]): Block[] {
   let n = 0;
   for (const x of cands) if (n + x.insns.length <= MAX_REGION_INSNS) { out.push(x); n += x.insns.length; }
   return out;
+}
+
+/** Whether a block ending in `last` leaves the mode key as it found it: it ends in a near
+ *  transfer (or falls through) past no block-ending state change. */
+function keepsMode(last: Insn): boolean {
+  return (!setsEip(last) || CHAIN_ROW[last.row.index] === 1) && !(last.row.traits & T_END);
 }
 
 const EXEC_UD: Exec = () => fault(UD);
