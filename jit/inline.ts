@@ -10,7 +10,7 @@ import { CS, SS, DS, ES, ESP, EBP } from '../src/cpu/regs.ts';
 import { fault, GP } from '../src/cpu/fault.ts';
 import { pushValue, popValue, peek, setSp, spAdd } from '../src/semantics/stack.ts';
 import { shift } from '../src/semantics/shift.ts';
-import { cfOf, ccOf, L_ADD, L_SUB, L_MUL } from '../src/cpu/flags.ts';
+import { cfOf, ccOf, L_ADD, L_SUB, L_LOGIC, L_MUL } from '../src/cpu/flags.ts';
 import { repMove } from '../src/semantics/string.ts';
 import { FAULT } from '../src/cpu/fault.ts';
 import { loadExpr, loadForUpdateExpr, storeStmt, storeAfterUpdateStmt, jumpTarget, physOf, type AccessMode } from './memory-access.ts';
@@ -88,11 +88,12 @@ function mulHi(x: number, y: number): number {
 const RECORD = 'c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin';
 /** CF now, from the concrete flags or the lazy record. */
 const CF_NOW = `((c.lmask & 1) !== 0 ? H.cfOf(${RECORD}) : c.flags & 1)`;
-/** INC/DEC: CF made concrete (materialize(c, CF)) before the record changes; a 32-bit ADD or
- *  SUB/CMP record (flags.ts cfOf's first cases, the usual one before a loop counter's INC) is
- *  compared here, the rest through the helper. */
-const KEEP_CF = `if ((c.lmask & 1) !== 0) c.flags = (c.flags & ~1) | (c.lsz !== 4 ? H.cfOf(${RECORD}) : c.lop === ${L_SUB} ? +((c.la >>> 0) < (c.lb >>> 0)) : ` +
-  `c.lop === ${L_ADD} ? +((c.lres >>> 0) < (c.la >>> 0)) : H.cfOf(${RECORD}));`;
+/** INC/DEC: CF made concrete (materialize(c, CF)) before the record changes. A logic record
+ *  (TEST/AND/OR/XOR: CF = 0, the usual one in a pointer-chasing loop whose counter is INCed)
+ *  and a 32-bit ADD or SUB/CMP record (the usual one before a loop counter's INC) are decided
+ *  here, the rest through the helper (flags.ts cfOf). */
+const KEEP_CF = `if ((c.lmask & 1) !== 0) c.flags = (c.flags & ~1) | (c.lop === ${L_LOGIC} ? 0 : c.lsz !== 4 ? H.cfOf(${RECORD}) : ` +
+  `c.lop === ${L_SUB} ? +((c.la >>> 0) < (c.lb >>> 0)) : c.lop === ${L_ADD} ? +((c.lres >>> 0) < (c.la >>> 0)) : H.cfOf(${RECORD}));`;
 /** Status flags set concretely except S Z P, which derive from the result (L_RES): what a
  *  helper that sets all six (shifts, multiplies) leaves, with AF 0. `cfof` is CF | OF<<11. */
 const resultFlags = (t: string, sz: number, cfof: string): string =>

@@ -87,6 +87,26 @@ describe('inline stack and read-modify-write emitters: precise exceptions', () =
       expect(c.regs[EAX]).toBe(7);
       expect(u(getFlags(c))).toBe(0x2 | OF | SF);
     });
+    // INC and DEC keep CF, which the record before them may hold lazily: each kind of record
+    // (a logic one's CF is 0 whatever CF was before it) with CF set and clear.
+    const keepCf: [string, number[], number, number, number][] = [
+      ['test eax, eax', [0x85, 0xc0], 5, 7, 0],
+      ['cmp eax, ebx (borrow)', [0x39, 0xd8], 1, 2, CF],
+      ['cmp eax, ebx', [0x39, 0xd8], 2, 1, 0],
+      ['add eax, ebx (carry)', [0x01, 0xd8], -1, 2, CF],
+      ['imul eax, ebx (overflow)', [0x0f, 0xaf, 0xc3], 0x10000, 0x10000, CF],
+      ['imul eax, ebx', [0x0f, 0xaf, 0xc3], 3, 4, 0],
+    ];
+    for (const [what, insn, a, b, cf] of keepCf) for (const op of [[0x41], [0x49]]) {
+      it(`${op[0] === 0x41 ? 'inc' : 'dec'} ecx after ${what} keeps CF = ${cf} (singleStep=${singleStep})`, () => {
+        const { c, jit } = setup(singleStep);
+        c.mem.set([0xf9, ...insn, ...op, 0xcc], CODE); // stc ; insn ; inc/dec ecx ; int3
+        c.regs[EAX] = a; c.regs[EBX] = b; c.regs[ECX] = 9; c.eip = CODE;
+        jit.run(100);
+        expect(c.regs[ECX]).toBe(op[0] === 0x41 ? 10 : 8);
+        expect(getFlags(c) & CF).toBe(cf);
+      });
+    }
     it(`push, call, ret, leave and pop round trip (singleStep=${singleStep})`, () => {
       const { c, events, jit } = setup(singleStep);
       c.mem.set([
