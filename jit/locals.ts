@@ -1,7 +1,7 @@
 // Guest registers and the lazy-flag record in JavaScript locals. Inside a generated function
 // the eight general registers, c.lop/la/lb/lres/lsz/lmask/lcin, c.flags, c.eip and c.icount
-// live in locals (r0..r7; fa fb fres fcin, and fk for lop, lsz and lmask together; ff, pc,
-// ic) that V8 keeps in machine registers, instead of an Int32Array and object fields
+// live in locals (r0..r7; fa fb fres fcin, and fk for lop, lsz and lmask together; ff, pc; bu,
+// the instructions left in the call's budget) that V8 keeps in machine registers, instead of an Int32Array and object fields
 // (DESIGN: "a block may cache them in JS locals and write them back at exits and before helper
 // calls"). The emitters write `r[n]` and `c.l*`; this pass rewrites each instruction's code:
 //
@@ -23,8 +23,20 @@ const STATELESS = new Set(['rd8', 'rd16', 'rd32', 'wr8', 'wr16', 'wr32', 'ru8', 
 /** Cpu fields kept in locals besides the registers: [field, local]. */
 const FIELDS: [string, string][] = [
   ['la', 'fa'], ['lb', 'fb'], ['lres', 'fres'], ['lcin', 'fcin'],
-  ['flags', 'ff'], ['eip', 'pc'], ['icount', 'ic'],
+  ['flags', 'ff'], ['eip', 'pc'],
 ];
+// The emitters count retired instructions (`c.icount += n`) and stop where "an interrupt is
+// requested or the CPU stopped, or the call's budget is spent" (`q || c.icount >= le`,
+// `q || c.icount + n >= le`). In local code that is one small integer, `bu`, the instructions
+// left before `lim` (the budget's end, c.loopEnd, or where the function was entered when an
+// interrupt is requested or the CPU stopped, so that it stops after its first block as before):
+// a count is one subtraction and a check one compare with a constant, where it was an add to
+// a number that outgrows int32 after 2^31 instructions, a compare with a second local and a
+// test of a third. c.icount is lim - bu, written back with the other locals.
+const COUNT_RE = /\bc\.icount \+= (\d+);/g;
+const STOP_RE = /\bq \|\| c\.icount >= le\b/g;
+const STOP_AHEAD_RE = /\bq \|\| c\.icount \+ (\d+) >= le\b/g;
+const BUDGET_FILL = 'lim = c.irq || c.stopped ? c.icount : c.loopEnd; bu = lim - c.icount;';
 // The record's kind, size and mask (c.lop, c.lsz, c.lmask) share one local, `fk` = lop |
 // lsz << 8 | lmask << 12: every ALU instruction sets all three to constants, so that is one
 // write instead of three, and a loop carries one value for them instead of three.
@@ -62,7 +74,7 @@ const LOCAL_OF = new Map(FIELDS);
 
 const SPILL = '@SPILL@', FILL = '@FILL@';
 /** A use of a local (group 1), with group 2 set when it is an assignment. */
-const LOCAL_USE = new RegExp(`\\b(r[0-7]|${FIELDS.map(([, v]) => v).join('|')}|fk|q|le)\\b(\\s*(?:[-+|&^]|<<|>>>?)?=(?!=))?`, 'g');
+const LOCAL_USE = new RegExp(`\\b(r[0-7]|${FIELDS.map(([, v]) => v).join('|')}|fk|bu)\\b(\\s*(?:[-+|&^]|<<|>>>?)?=(?!=))?`, 'g');
 
 /** Does this code call something that reads or writes registers or flags in the Cpu? */
 export function touchesState(code: string): boolean {
@@ -74,10 +86,13 @@ export function touchesState(code: string): boolean {
 /** One instruction's code (or a block's closing code) for a function with locals. */
 export function localizeChunk(code: string): string {
   if (touchesState(code)) return `${SPILL} sy = 1;\n${code}\nsy = 0; ${FILL}`;
-  return packKind(code)
+  const local = packKind(code)
+    .replace(COUNT_RE, 'bu -= $1;').replace(STOP_RE, 'bu <= 0').replace(STOP_AHEAD_RE, 'bu <= $1')
     .replace(/\br\[([0-7])\]/g, 'r$1')
     .replace(FIELD_RE, (_, f: string) => LOCAL_OF.get(f)!)
     .replace(/\breturn ([^;]*);/g, '{ n = $1; break fx; }');
+  if (/\bc\.icount\b|\b(q|le)\b/.test(local)) throw new Error(`locals: instruction count used other than as a count or a stop test: ${local}`);
+  return local;
 }
 
 /** A whole function body made of localized chunks: declarations, the write-back and re-read
@@ -90,13 +105,14 @@ export function withLocals(body: string, onFault = ''): string {
   const regs = [0, 1, 2, 3, 4, 5, 6, 7].filter((n) => used.has(`r${n}`));
   const fields = FIELDS.filter(([, v]) => used.has(v));
   const kind = used.has('fk');
+  // The budget (bu, lim): an interrupt request or a stop comes only from code outside the
+  // locals (a semantic function, a hook behind it), so lim is set at entry and after such code.
+  const budget = used.has('bu');
   const spill = [...regs.filter((n) => written.has(`r${n}`)).map((n) => `r[${n}] = r${n};`), ...fields.filter(([, v]) => written.has(v)).map(([f, v]) => `c.${f} = ${v};`),
-    ...(written.has('fk') ? [PACKED_SPILL] : [])].join(' ');
-  // q: an interrupt is requested or the CPU stopped; only code outside the locals (a semantic
-  // function, a hook behind it) can change either, so it is read at entry and after such code.
-  const q = used.has('q'), le = used.has('le');
-  const fill = [...regs.map((n) => `r${n} = r[${n}];`), ...fields.map(([f, v]) => `${v} = c.${f};`), ...(kind ? [`${PACKED_FILL};`] : []), ...(q ? ['q = c.irq || c.stopped;'] : [])].join(' ');
-  const decl = [...regs.map((n) => `r${n} = r[${n}]`), ...fields.map(([f, v]) => `${v} = c.${f}`), ...(kind ? [PACKED_FILL] : []), ...(q ? ['q = c.irq || c.stopped'] : []), ...(le ? ['le = c.loopEnd'] : []), 'sy = 0', 'n = 0'];
+    ...(written.has('fk') ? [PACKED_SPILL] : []), ...(written.has('bu') ? ['c.icount = lim - bu;'] : [])].join(' ');
+  const fill = [...regs.map((n) => `r${n} = r[${n}];`), ...fields.map(([f, v]) => `${v} = c.${f};`), ...(kind ? [`${PACKED_FILL};`] : []), ...(budget ? [BUDGET_FILL] : [])].join(' ');
+  const decl = [...regs.map((n) => `r${n} = r[${n}]`), ...fields.map(([f, v]) => `${v} = c.${f}`), ...(kind ? [PACKED_FILL] : []),
+    ...(budget ? ['lim = c.irq || c.stopped ? c.icount : c.loopEnd', 'bu = lim - c.icount'] : []), 'sy = 0', 'n = 0'];
   // Every exit of local-using code sets n and leaves the labelled block: one write-back.
   return `let ${decl.join(', ')};\ntry {\nfx: {\n${body.split(SPILL).join(spill).split(FILL).join(fill)}\n}\n} catch (x) { if (sy === 0) { ${spill} } ${onFault}throw x; }\n${spill}\nreturn n;`;
 }

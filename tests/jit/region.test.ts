@@ -94,6 +94,23 @@ describe('loops of members', () => {
       expect({ budget, regs: a.regs, eip: a.eip, icount: a.icount }).toEqual({ budget, regs: b.regs, eip: b.eip, icount: b.icount });
     }
   });
+  it('with an interrupt requested (and held off) a loop returns to the dispatch loop after every member or iteration', () => {
+    // The dispatch loop offers the interrupt window before every block it runs; compiled loops
+    // must not run on past a block while an interrupt waits, or its delivery would wait for the
+    // call's whole budget.
+    const windows = (opts: Record<string, unknown>) => {
+      const { cpu, jit } = bareMachine(new Uint8Array(LOOP), 1 << 20, opts);
+      let n = 0;
+      cpu.irq = true;
+      cpu.hooks.interruptWindow = () => { n++; };
+      jit.run(100_000);
+      expect(cpu.halted).toBe(true);
+      return n;
+    };
+    const regions = windows({ tierUp: 0 }), blocks = windows({ tierUp: 0, regions: false });
+    expect(regions).toBeGreaterThan(150);
+    expect(regions).toBe(blocks);
+  });
   it('counts exactly across 2^31 and beyond', () => {
     for (const start of [2 ** 31 - 37, 2 ** 32 + 5, 2 ** 40 + 3]) {
       for (let budget = 5; budget < 700; budget += 61) {
