@@ -1,9 +1,10 @@
 // Guest registers and the lazy-flag record in JavaScript locals. Inside a generated function
 // the eight general registers, c.lop/la/lb/lres/lsz/lmask/lcin, c.flags, c.eip and c.icount
 // live in locals (r0..r7; fa fb fres fcin, and fk for lop, lsz and lmask together; ff, pc; bu,
-// the instructions left in the call's budget) that V8 keeps in machine registers, instead of an Int32Array and object fields
-// (DESIGN: "a block may cache them in JS locals and write them back at exits and before helper
-// calls"). The emitters write `r[n]` and `c.l*`; this pass rewrites each instruction's code:
+// the instructions left in the call's budget) that V8 keeps in machine registers, instead of
+// an Int32Array and object fields (DESIGN: "a block may cache them in JS locals and write them
+// back at exits and before helper calls"). The emitters write `r[n]` and `c.l*`; this pass
+// rewrites each instruction's code:
 //
 // - code that calls nothing that reads or writes registers or flags (inline ALU, moves, the
 //   memory fast paths and their helpers, which only touch memory or throw) uses the locals;

@@ -10,8 +10,9 @@ export const L_ADD = 1, L_ADC = 2, L_SUB = 3, L_SBB = 4, L_LOGIC = 5, L_RES = 6;
  *  product does not fit the size, AF = 0, S Z P from the result (muldiv.ts's mulFlags). */
 export const L_MUL = 7;
 
-/** IMUL's overflow: the sign-extended operands' product is not the sign-extended result. As
- *  doubles a product that fits is exact, and one that does not is at least 2^(8sz-1) away. */
+/** IMUL's overflow: the sign-extended operands' product is not the sign-extended result. As a
+ *  double a product that fits is exact; one that does not differs from the result by a nonzero
+ *  multiple of 2^(8sz), far more than rounding it to a double (at most 2^9) can make up. */
 const mulOverflows = (la: number, lb: number, lres: number, sz: number): boolean => {
   const s = 32 - sz * 8;
   return ((la << s) >> s) * ((lb << s) >> s) !== (lres << s) >> s;
@@ -105,17 +106,7 @@ export function setStatus(c: Cpu, mask: number, values: number): void {
 }
 
 export function getCF(c: Cpu): number {
-  if (!(c.lmask & CF)) return c.flags & CF;
-  const sz = c.lsz, m = sizeMask(sz) >>> 0;
-  const a = (c.la & m) >>> 0, b = (c.lb & m) >>> 0, r = (c.lres & m) >>> 0;
-  switch (c.lop) {
-    case L_ADD: return r < a ? 1 : 0;
-    case L_ADC: return (c.lcin ? r <= a : r < a) ? 1 : 0;
-    case L_SUB: return a < b ? 1 : 0;
-    case L_SBB: return (c.lcin ? a <= b : a < b) ? 1 : 0;
-    case L_MUL: return mulOverflows(c.la, c.lb, c.lres, sz) ? 1 : 0;
-    default: return 0;
-  }
+  return c.lmask & CF ? cfOf(c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin) : c.flags & CF;
 }
 export function getZF(c: Cpu): boolean {
   return c.lmask & ZF ? (c.lres & sizeMask(c.lsz)) === 0 : (c.flags & ZF) !== 0;
