@@ -86,14 +86,16 @@ function mulHi(x: number, y: number): number {
 
 /** The lazy record's fields as arguments (for H.cfOf / H.ccOf). */
 const RECORD = 'c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin';
+/** CF of the lazy record (flags.ts cfOf): a logic record (TEST/AND/OR/XOR: CF = 0, the usual
+ *  one in a pointer-chasing loop whose counter is INCed) and a 32-bit ADD or SUB/CMP record
+ *  (the usual one before a loop counter's INC or an ADC/SBB chain) are decided inline, the
+ *  rest through the helper. */
+const RECORD_CF = `(c.lop === ${L_LOGIC} ? 0 : c.lsz !== 4 ? H.cfOf(${RECORD}) : ` +
+  `c.lop === ${L_SUB} ? +((c.la >>> 0) < (c.lb >>> 0)) : c.lop === ${L_ADD} ? +((c.lres >>> 0) < (c.la >>> 0)) : H.cfOf(${RECORD}))`;
 /** CF now, from the concrete flags or the lazy record. */
-const CF_NOW = `((c.lmask & 1) !== 0 ? H.cfOf(${RECORD}) : c.flags & 1)`;
-/** INC/DEC: CF made concrete (materialize(c, CF)) before the record changes. A logic record
- *  (TEST/AND/OR/XOR: CF = 0, the usual one in a pointer-chasing loop whose counter is INCed)
- *  and a 32-bit ADD or SUB/CMP record (the usual one before a loop counter's INC) are decided
- *  here, the rest through the helper (flags.ts cfOf). */
-const KEEP_CF = `if ((c.lmask & 1) !== 0) c.flags = (c.flags & ~1) | (c.lop === ${L_LOGIC} ? 0 : c.lsz !== 4 ? H.cfOf(${RECORD}) : ` +
-  `c.lop === ${L_SUB} ? +((c.la >>> 0) < (c.lb >>> 0)) : c.lop === ${L_ADD} ? +((c.lres >>> 0) < (c.la >>> 0)) : H.cfOf(${RECORD}));`;
+const CF_NOW = `((c.lmask & 1) !== 0 ? ${RECORD_CF} : c.flags & 1)`;
+/** INC/DEC: CF made concrete (materialize(c, CF)) before the record changes. */
+const KEEP_CF = `if ((c.lmask & 1) !== 0) c.flags = (c.flags & ~1) | ${RECORD_CF};`;
 /** Status flags set concretely except S Z P, which derive from the result (L_RES): what a
  *  helper that sets all six (shifts, multiplies) leaves, with AF 0. `cfof` is CF | OF<<11. */
 const resultFlags = (t: string, sz: number, cfof: string): string =>
