@@ -1,6 +1,6 @@
 // Bytes -> decoded instruction, driven by the opcode table (rows.ts). Prefix rules: SDM vol. 2
 // §2.1.1 (at most 15 bytes in all, §2.3.11: longer gives #GP(0)); ModRM/SIB: tables 2-1..2-3.
-import { OPCODE_MAP, ROWS, T_LOCK, T_NP, type Row, type Operand } from './rows.ts';
+import { makeRow, OPCODE_MAP, ROWS, T_LOCK, T_NP, type Row, type Operand } from './rows.ts';
 import { fault, GP } from '../cpu/fault.ts';
 import { DS, SS, EBP, ESP } from '../cpu/regs.ts';
 
@@ -37,10 +37,10 @@ export class Insn {
 }
 
 /** A row standing for undefined opcodes (they raise #UD when executed, SDM vol. 2 §2.1.1). */
-export const UD_ROW: Row = {
+export const UD_ROW: Row = makeRow({
   index: -1, bytes: [], ext: -1, modrm: false, plusr: false, modReq: 0, rmReq: -1, cc: -1, mn16: '(bad)', mn32: '(bad)',
   operands: [], fread: 0, fwrite: 0, fundef: 0, traits: 16, sem: 'undefined', text: '(undefined)', kinds: [], sizes: [], immAt: -1,
-};
+});
 
 // Per row, what decoding needs beyond the row itself, computed once from the operands (a
 // string switch per operand per decode cost more than the rest of decoding):
