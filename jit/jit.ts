@@ -164,7 +164,10 @@ export class Jit {
   /** physical page -> (offset | mode << 12) -> block */
   private pages = new Map<number, Map<number, Block>>();
   private blockCount = 0;
-  /** physical page -> 1 for every byte some cached block was translated from */
+  /** physical page -> its code marks: [0, 4096) 1 for every byte some block was translated
+   *  from; [4096, 8192) at a block's start offset, its mode key + 1 once a block started there
+   *  (firstVisit). Both go with the page when it is invalidated: rewritten code runs uncached
+   *  first, as new code does. */
   private codeBytes = new Map<number, Uint8Array>();
   /** Every block cached now, for profiles. */
   get blocks(): Block[] {
@@ -267,11 +270,18 @@ export class Jit {
     // drops whatever is cached from the page.
     if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
     let bytes = this.codeBytes.get(pp);
-    if (!bytes) { bytes = new Uint8Array(4096); this.codeBytes.set(pp, bytes); }
-    // Mark each instruction's bytes (a block may continue through a JMP within its page).
-    for (let k = 0; k < n; k++) { const i = WALK[k]; for (let a = i.eip & 0xfff, e = Math.min(4096, a + i.len); a < e; a++) bytes[a] = 1; }
+    if (!bytes) { bytes = new Uint8Array(8192); this.codeBytes.set(pp, bytes); }
+    // Mark the instructions' bytes, one span per run of adjacent instructions (a block may
+    // continue through a JMP within its page).
+    let a = WALK[0].eip & 0xfff, e = a;
+    for (let k = 0; k < n; k++) {
+      const i = WALK[k], at = i.eip & 0xfff;
+      if (at !== e) { bytes.fill(1, a, e); a = at; }
+      e = Math.min(4096, at + i.len);
+    }
+    bytes.fill(1, a, e);
     this.stats.blocksCompiled++;
-    if (this.firstVisit(phys, mode)) {
+    if (this.firstVisit(bytes, phys & 0xfff, mode)) {
       // A block not seen before runs once from the scratch block without being cached: most
       // code that runs once (boot code, the cold benchmark) never costs a Block or a map entry.
       const t = this.transient;
@@ -317,19 +327,18 @@ export class Jit {
     };
   }
 
-  /** Whether the block at (phys, mode) is translated for the first time, as far as a table of
-   *  recent translations remembers (a collision only makes a block cached at once, or run
-   *  uncached once more). Not with instrumentation (profiles count every run of every block),
-   *  nor when blocks compile at their first or second run. */
-  private firstVisit(phys: number, mode: number): boolean {
+  /** Whether the block at page offset `off` for `mode` is translated for the first time since
+   *  its page's code marks `bytes` were made, as far as one mode per offset remembers (blocks
+   *  of two modes at one offset run uncached once more each time the other ran). A page's own
+   *  marks are in cache already, where a table of recent translations by physical address
+   *  (64 Ki entries) missed the cache on most first visits. Not with instrumentation (profiles
+   *  count every run of every block), nor when blocks compile at their first or second run. */
+  private firstVisit(bytes: Uint8Array, off: number, mode: number): boolean {
     if (!this.transients) return false;
-    const h = Math.imul(phys ^ (mode << 24), 0x9e3779b1) >>> (32 - SEEN_BITS);
-    if (this.seenPhys[h] === phys + 1 && this.seenMode[h] === mode) return false;
-    this.seenPhys[h] = phys + 1; this.seenMode[h] = mode;
+    if (bytes[4096 + off] === mode + 1) return false;
+    bytes[4096 + off] = mode + 1;
     return true;
   }
-  private readonly seenPhys = new Int32Array(1 << SEEN_BITS);
-  private readonly seenMode = new Uint8Array(1 << SEEN_BITS);
   /** regionAt / 2: the run at which a block notes c.icount (halfAt). */
   private readonly regionHalf: number;
   /** The one Block object that uncached first runs use (never chained, never compiled). */
@@ -641,7 +650,6 @@ function keepsMode(last: Insn): boolean {
 
 const EXEC_UD: Exec = () => fault(UD);
 const NO_INSNS: Insn[] = [], NO_EXECS: Exec[] = [];
-const SEEN_BITS = 16;
 /** Block runs per call of Jit.dispatch, and guest instructions per call of a block or region
  *  function (c.loopEnd). V8 runs without on-stack replacement (host-flags.ts), so a function
  *  gets to its optimized code only when it is called again: a new region ran a whole slice
