@@ -271,15 +271,8 @@ export class Jit {
     if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
     let bytes = this.codeBytes.get(pp);
     if (!bytes) { bytes = new Uint8Array(8192); this.codeBytes.set(pp, bytes); }
-    // Mark the instructions' bytes, one span per run of adjacent instructions (a block may
-    // continue through a JMP within its page).
-    let a = WALK[0].eip & 0xfff, e = a;
-    for (let k = 0; k < n; k++) {
-      const i = WALK[k], at = i.eip & 0xfff;
-      if (at !== e) { bytes.fill(1, a, e); a = at; }
-      e = Math.min(4096, at + i.len);
-    }
-    bytes.fill(1, a, e);
+    // Mark each instruction's bytes (a block may continue through a JMP within its page).
+    for (let k = 0; k < n; k++) { const i = WALK[k]; for (let a = i.eip & 0xfff, e = Math.min(4096, a + i.len); a < e; a++) bytes[a] = 1; }
     this.stats.blocksCompiled++;
     if (this.firstVisit(bytes, phys & 0xfff, mode)) {
       // A block not seen before runs once from the scratch block without being cached: most

@@ -6,6 +6,8 @@ import type { Domain } from '../domain.ts';
 import { EAX, EBX, ECX, EDX, ESI, EDI, EBP } from '../../src/cpu/regs.ts';
 import { ERRNO_NAMES } from '../abi/errno.ts';
 import { ENOSYS } from './errno.ts';
+// The module's own binding: the global `performance` is a getter Node resolves on every use.
+import { performance } from 'node:perf_hooks';
 
 /** How to print an argument: u unsigned hex, d signed decimal, p guest pointer, c sub-op code. */
 export type ArgKind = 'u' | 'd' | 'p' | 'c';
@@ -42,7 +44,8 @@ export class HypercallTable {
     const nr = c.regs[EAX] >>> 0;
     const h = this.byNr.get(nr);
     const name = h?.name ?? `hypercall_${nr}`;
-    const args = ARG_REGS.slice(0, h ? h.args.length : 5).map((r) => c.regs[r]);
+    const n = h ? h.args.length : 5, args: number[] = new Array(n);
+    for (let k = 0; k < n; k++) args[k] = c.regs[ARG_REGS[k]];
     const t0 = performance.now();
     const result = h ? h.handler(d, args) : ENOSYS;
     this.counts.set(name, (this.counts.get(name) ?? 0) + 1);

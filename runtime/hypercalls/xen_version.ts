@@ -15,9 +15,18 @@ import {
 export const FEATURES_SUBMAP0 = (1 << XENFEAT_writable_page_tables) | (1 << XENFEAT_pae_pgdir_above_4gb);
 import { EFAULT, ENOSYS, EPERM } from './errno.ts';
 
+const ENCODER = new TextEncoder();
+/** `s` NUL-terminated in a `size`-byte field. Each (string, size) is encoded once: the answers
+ *  are constants, and encoding them was most of this hypercall's cost. Callers only copy them. */
+const STRINGS = new Map<string, Uint8Array>();
 function str(s: string, size: number): Uint8Array {
-  const b = new Uint8Array(size);
-  b.set(new TextEncoder().encode(s).subarray(0, size - 1));
+  const key = `${size}:${s}`;
+  let b = STRINGS.get(key);
+  if (b === undefined) {
+    b = new Uint8Array(size);
+    b.set(ENCODER.encode(s).subarray(0, size - 1));
+    STRINGS.set(key, b);
+  }
   return b;
 }
 
