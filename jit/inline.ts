@@ -76,12 +76,14 @@ export const INLINE_HELPERS = {
   refault(): never { throw FAULT; },
 };
 
+/** The high 32 bits of the unsigned 64-bit product x * y, from four 16 x 16-bit products. Each
+ *  of them fits in 32 unsigned bits, so Math.imul gives it exactly and everything stays in
+ *  32-bit integer operations (doubles and floors before). */
 function mulHi(x: number, y: number): number {
-  const a = x >>> 0, s = y >>> 0;
-  const al = a & 0xffff, ah = a >>> 16, bl = s & 0xffff, bh = s >>> 16;
-  const lh = al * bh, hl = ah * bl;
-  const mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-  return (ah * bh + Math.floor(lh / 65536) + Math.floor(hl / 65536) + Math.floor(mid / 65536)) | 0;
+  const al = x & 0xffff, ah = x >>> 16, bl = y & 0xffff, bh = y >>> 16;
+  const lh = Math.imul(al, bh) >>> 0, hl = Math.imul(ah, bl) >>> 0;
+  const mid = (Math.imul(al, bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  return (Math.imul(ah, bh) + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
 }
 
 /** The lazy record's fields as arguments (for H.cfOf / H.ccOf). */
