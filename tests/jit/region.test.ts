@@ -111,6 +111,22 @@ describe('loops of members', () => {
     expect(regions).toBeGreaterThan(150);
     expect(regions).toBe(blocks);
   });
+  it('entered at an offset no member starts at, a region changes nothing and returns 0', () => {
+    // The switch has cases for some such offsets (so that it compiles to a jump table): they
+    // must leave as the default does, never run a member.
+    const { cpu, jit } = bareMachine(new Uint8Array(LOOP), 1 << 20, { tierUp: 0 });
+    jit.run(100_000);
+    const rs = [...(jit as any).regions.values()].flatMap((rm: Map<number, unknown>) => [...rm.values()]) as { fn: (...a: unknown[]) => number; source: string; members: unknown[] }[];
+    expect(rs.length).toBe(1);
+    const r = rs[0];
+    expect(r.source).toMatch(/case 1: case 2: /);
+    for (const at of [0x1001, 0x1002, 0x100d, 0x1014, 0x1020]) {
+      cpu.eip = at;
+      const regs = [...cpu.regs], icount = cpu.icount, flags = cpu.flags;
+      expect(r.fn([], [], r.members[0]), `entered at ${at.toString(16)}`).toBe(0);
+      expect({ eip: cpu.eip, regs: [...cpu.regs], icount: cpu.icount, flags: cpu.flags }).toEqual({ eip: at, regs, icount, flags });
+    }
+  });
   it('counts exactly across 2^31 and beyond', () => {
     for (const start of [2 ** 31 - 37, 2 ** 32 + 5, 2 ** 40 + 3]) {
       for (let budget = 5; budget < 700; budget += 61) {
