@@ -11,6 +11,7 @@ import { flagLiveness } from './liveness.ts';
 import { OSZAPC } from '../src/cpu/regs.ts';
 import { ACCESS_PROLOGUE, type AccessMode } from './memory-access.ts';
 import { localizeChunk, touchesState, withLocals } from './locals.ts';
+import { stackRun } from './stack-runs.ts';
 
 export interface EmitOptions {
   /** Use inline emitters where a row has one (false: every instruction via its semantics). */
@@ -121,8 +122,14 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
   const live = flagLiveness(insns, mayFault, mayStore, member?.liveOut);
   const ctx: EmitContext = { flagsLive: 0, prevFlags: null, mode: opts.mode ?? NO_MODE };
   let smc = 'c.smc';
+  // The last instruction of a run of pushes or pops that is open (stack-runs.ts), or -1.
+  let runEnd = -1;
   for (let k = 0; k < insns.length; k++) {
     const i = insns[k];
+    if (opts.inline && runEnd < 0) {
+      const run = stackRun(insns, k, insns.length - 1, ctx.mode);
+      if (run) { emit(run.open); runEnd = k + run.n - 1; }
+    }
     const next = (i.eip + i.len) | 0;
     const t = i.row.traits;
     const code: string[] = [];
@@ -156,6 +163,7 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
       code.push(member ? `if (${smc}) { c.eip = ${hex(next)}|0; c.icount += ${k + 1}; return 0; }` : `if (${smc}) { c.eip = ${hex(next)}|0; return ${k + 1}; }`);
     }
     emit(code.join('\n'));
+    if (k === runEnd) { emit('} }'); runEnd = -1; }
   }
   const br = loop ? ctx.branch : undefined;
   if (loop) {
