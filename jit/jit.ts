@@ -169,6 +169,11 @@ export class Jit {
    *  (firstVisit). Both go with the page when it is invalidated: rewritten code runs uncached
    *  first, as new code does. */
   private codeBytes = new Map<number, Uint8Array>();
+  /** Code marks of dropped pages, cleared, for the next page that gets code: a new 8 KiB typed
+   *  array is a zeroed allocation outside V8's heap and a finalizer for the collector, and a
+   *  page rewritten a thousand times a second (the smc benchmark) made those most of lookup's
+   *  time. */
+  private freeMarks: Uint8Array[] = [];
   /** Every block cached now, for profiles. */
   get blocks(): Block[] {
     const all: Block[] = [];
@@ -219,7 +224,7 @@ export class Jit {
   /** Drop every block translated from page `pp`. `cause`: 'code-write' for a guest store into
    *  translated bytes, 'embedder' for a caller that changed the code behind the CPU's back. */
   invalidatePage(pp: number, cause = 'embedder'): void {
-    this.codeBytes.delete(pp);
+    this.recycleMarks(pp);
     const m = this.pages.get(pp);
     this.c.codePages[pp] = 0;
     this.stats.invalidations++;
@@ -234,11 +239,19 @@ export class Jit {
 
   flushCache(): void {
     for (const pp of this.pages.keys()) this.c.codePages[pp] = 0;
-    this.codeBytes.clear();
+    for (const pp of [...this.codeBytes.keys()]) this.recycleMarks(pp);
     for (const b of this.blocks) { b.valid = false; if (this.opts.instrument && b.count) this.dropped.push(b); }
     this.stats.blocksEvicted += this.blockCount;
     this.pages.clear(); this.blockCount = 0; this.regions.clear();
     this.stats.cacheFlushes++;
+  }
+
+  /** Drop page `pp`'s code marks, keeping the array (cleared) for another page. */
+  private recycleMarks(pp: number): void {
+    const bytes = this.codeBytes.get(pp);
+    if (!bytes) return;
+    this.codeBytes.delete(pp);
+    if (this.freeMarks.length < MAX_FREE_MARKS) { bytes.fill(0); this.freeMarks.push(bytes); }
   }
 
   /** Find or build the block at the current EIP. Throws a fault for fetch errors. */
@@ -270,7 +283,7 @@ export class Jit {
     // drops whatever is cached from the page.
     if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
     let bytes = this.codeBytes.get(pp);
-    if (!bytes) { bytes = new Uint8Array(8192); this.codeBytes.set(pp, bytes); }
+    if (!bytes) { bytes = this.freeMarks.pop() ?? new Uint8Array(8192); this.codeBytes.set(pp, bytes); }
     // Mark each instruction's bytes (a block may continue through a JMP within its page).
     for (let k = 0; k < n; k++) { const i = WALK[k]; for (let a = i.eip & 0xfff, e = Math.min(4096, a + i.len); a < e; a++) bytes[a] = 1; }
     this.stats.blocksCompiled++;
@@ -650,6 +663,8 @@ const NO_INSNS: Insn[] = [], NO_EXECS: Exec[] = [];
  *  dispatch loop ran all of the cold benchmark's 30 000 first runs in one unoptimized call
  *  (bounding that changed no cold timing measurably). */
 const DISPATCH_BATCH = 4096, CALL_BUDGET = 65536;
+/** Cleared code-mark arrays kept for reuse (Jit.freeMarks): 512 KiB at most. */
+const MAX_FREE_MARKS = 64;
 /** Guest instructions per run (from its run regionAt/2) above which a block does not build or
  *  rebuild its page's region (promote). */
 const LUKEWARM = 1000;

@@ -23,7 +23,7 @@ import { writeCr0 } from '../../src/cpu/paging.ts';
 import { FAULT, fault, hasErrorCode, VECTOR_NAMES, GP, UD, NM, PF_, BP, OFV, DB } from '../../src/cpu/fault.ts';
 import { PvTrapState, trapState } from './state.ts';
 import { TBF_EXCEPTION, TBF_EXCEPTION_ERRCODE, TBF_INTERRUPT, TBF_FAILSAFE, TI_IF, TI_DPL_MASK, VCPU_INFO_pad0 } from './abi.ts';
-import { checkGuestFrame, loadGuestFrame, exitFlags, fetchDescriptor, hex, type GuestRegs } from './return-to-guest.ts';
+import { enterGuestFrame, exitFlags, fetchDescriptor, hex, type GuestRegs } from './return-to-guest.ts';
 import { emulateForcedInvalidOp } from './inv-op.ts';
 import { emulatePrivilegedOp } from './priv-op.ts';
 
@@ -113,8 +113,8 @@ export function createBounceFrame(t: PvTrapState, tb: TrapBounce, r: GuestRegs):
  *  processor would refuse the frame, enter the failsafe callback with that state. */
 export function resumeGuest(t: PvTrapState, r: GuestRegs, inFailsafe = false): void {
   const d = t.d, c = d.cpu;
-  const bad = checkGuestFrame(c, r);
-  if (bad === null) { loadGuestFrame(c, r); return; }
+  const bad = enterGuestFrame(c, r);
+  if (bad === null) return;
   const fs = t.failsafeCallback;
   if (inFailsafe || (fs.cs & 0xfffc) === 0) {
     d.crash(inFailsafe

@@ -69,13 +69,19 @@ function markAccessed(c: Cpu, d: Descriptor): void {
   try { const pa = translate(c, (d.addr + 5) | 0, 0); if (pa >= 0 && pa < c.mem.length) c.mem[pa] |= 1; } catch (e) { if (e !== FAULT) throw e; }
 }
 
-/** Load a frame that checkGuestFrame accepted: CPL from CS.RPL, CS, SS, EIP, ESP, EFLAGS as
- *  the exit path leaves them, and data segments the new ring may not use nulled (IRET). */
-export function loadGuestFrame(c: Cpu, r: GuestRegs): void {
+/** checkGuestFrame, and when it accepts the frame, load it: CPL from CS.RPL, CS, SS, EIP,
+ *  ESP, EFLAGS as the exit path leaves them, and data segments the new ring may not use
+ *  nulled (IRET). The load uses the descriptors the check read (nothing runs in between, so
+ *  they are what the tables hold): a system call's bounce and iret read four descriptors where
+ *  checking and loading separately read eight. */
+export function enterGuestFrame(c: Cpu, r: GuestRegs): FrameFault {
+  const bad = checkGuestFrame(c, r);
+  if (bad === null) loadFrame(c, r, csDesc, ssDesc);
+  return bad;
+}
+
+function loadFrame(c: Cpu, r: GuestRegs, cd: Descriptor, sd: Descriptor): void {
   const cs = r.cs & 0xffff, ss = r.ss & 0xffff;
-  // checkGuestFrame left the descriptors in csDesc/ssDesc; reread them in case it was not
-  // the last call.
-  const cd = fetch(c, cs, csDesc)!, sd = fetch(c, ss, ssDesc)!;
   markAccessed(c, cd); markAccessed(c, sd);
   setCpl(c, cs & 3);
   loadCache(c, CS, cs, cd);

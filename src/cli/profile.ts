@@ -82,6 +82,7 @@ export function profileRun(file: string, o: ProfileOptions): ProfileRun | string
     jit: { instrument: true, sourceMaps: !!o.cpuprofile }, plugins: defaultPlugins({ clock: o.clock }),
   });
   m.domain.consoleOut = (t) => process.stdout.write(t);
+  m.hypercalls.timing = true;
   m.boot(bootImageFrom(img, img.loadBytes, o.cmdline));
   const guestEvents = countGuestEvents(m);
   const sampler = sample ? new Sampler() : null;

@@ -220,5 +220,23 @@ describe('the same code reached at different addresses', () => {
       expect(c.regs[EAX]).toBe(5);
       expect(events.map((e) => u(e.eip))).toEqual([0x3007, 7]);
     });
+
+    it(`a page that gets code after another page's code was dropped starts without marks: a data store to it is data ${m}`, () => {
+      const { c, jit, events } = flat([], mode);
+      c.mem.set([0xb8, 0x00, 0x30, 0x00, 0x00, 0xff, 0xe0], 0x1000); //      mov eax, 0x3000; jmp eax
+      c.mem.set([
+        0xc6, 0x05, 0x00, 0x10, 0x00, 0x00, 0xb8, //                          3000: mov byte [0x1000], 0xb8 (its own value)
+        0xb8, 0x00, 0x58, 0x00, 0x00, 0xff, 0xe0, //                          3007: mov eax, 0x5800; jmp eax
+      ], 0x3000);
+      // Offset 3 was code on the dropped page 0x1000; on page 0x5000 it is data.
+      c.mem.set([0xc6, 0x05, 0x03, 0x50, 0x00, 0x00, 0x11, 0xf4], 0x5800); // mov byte [0x5003], 0x11; hlt
+      expect(jit.run(100)).toBe('halt');
+      expect(events).toEqual([]);
+      expect(c.mem[0x5003]).toBe(0x11);
+      expect(u(c.eip)).toBe(0x5808);
+      // Page 0x1000 is dropped once (the store into its translated first byte); the store into
+      // page 0x5000 touches no translated byte, whatever page its marks array served before.
+      expect([jit.stats.invalidations, jit.stats.dataWritesToCodePages]).toEqual([1, 1]);
+    });
   }
 });

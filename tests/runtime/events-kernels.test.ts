@@ -36,5 +36,8 @@ describe('event and time kernels', () => {
     const line = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ<>()[]{}+-*/=!?.\n';
     expect(r.output).toBe(`console: output through the PV console ring\n${line.repeat(40)}${'='.repeat(2100)}\nXENJIT-TEST console: PASS\n`);
     expect(r.machine.hypercalls.counts.get('console_io') ?? 0).toBe(0);
+    // Hypercalls are counted on every run and timed only for profiles (src/cli/profile.ts).
+    expect(r.machine.hypercalls.counts.size).toBeGreaterThan(0);
+    expect(r.machine.hypercalls.ms.size).toBe(0);
   });
 });
