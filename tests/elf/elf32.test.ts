@@ -103,6 +103,21 @@ describe('ELF32 symbols', () => {
   });
 });
 
+describe('ELF32 names', () => {
+  it('keeps every byte of a name as one character (ISO-8859-1), and skips a name that runs past its table', () => {
+    const b = buildElf({ symbols: [{ name: 'abcd', value: 1 }, { name: 'tail', value: 2 }] });
+    const str = b.sectionOffsets['.strtab'];
+    const at = b.bytes.indexOf(0x61, str); // 'a'
+    b.bytes.set([0xe9, 0x80, 0xff, 0x7f], at);
+    const elf = parseElf32(b.bytes);
+    expect(elf.symbols.map((s) => s.name)).toEqual(['\u00e9\u0080\u00ff\u007f', 'tail']);
+    // The last name loses its NUL: it now runs to the end of the string table.
+    const t = b.bytes.indexOf(0x74, at); // 't' of "tail"
+    b.bytes[t + 4] = 0x21;
+    expect(parseElf32(b.bytes).symbols.map((s) => s.name)).toEqual(['\u00e9\u0080\u00ff\u007f']);
+  });
+});
+
 describe('ELF32 malformed input', () => {
   const good = (): ReturnType<typeof kernel> => kernel({ symbols: [{ name: 'f', value: 0xc0100010 }] });
 
