@@ -1,5 +1,5 @@
 // `npx tsx tools/boot-time.ts IMAGE [--until TEXT] [--clock virtual|host] [--memory MiB] [--disk F]
-// [--tier-up N] [--region-at N | --no-regions]`:
+// [--tier-up N] [--sparse-tier-up N] [--region-at N | --no-regions]`:
 // how long a guest takes to print TEXT (default "grub> ", GRUB's prompt): guest instructions,
 // host seconds (build and run separately) and the translator's counters at that moment.
 import { Command } from 'commander';
@@ -16,8 +16,9 @@ const cmd = new Command('boot-time')
   .option('--region-at <n>', 'runs after which a compiled block joins its page\'s region')
   .option('--no-regions', 'compile blocks one by one only')
   .option('--tier-up <n>', 'runs a block is interpreted before it is compiled')
+  .option('--sparse-tier-up <n>', 'runs after which a sparsely running block is compiled')
   .parse();
-const o = cmd.opts<{ until: string; clock: 'virtual' | 'host'; memory: string; disk: string[]; max: string; regionAt?: string; regions: boolean; tierUp?: string }>();
+const o = cmd.opts<{ until: string; clock: 'virtual' | 'host'; memory: string; disk: string[]; max: string; regionAt?: string; regions: boolean; tierUp?: string; sparseTierUp?: string }>();
 const file = cmd.args[0];
 
 try {
@@ -25,7 +26,7 @@ try {
   let out = '';
   const { machine: m } = prepareGuest(readImage(file), {
     memoryMiB: Number(o.memory), clock: o.clock, disks: o.disk.map(parseDisk), onConsole: (t) => { out += t; },
-    jit: { regions: o.regions, ...(o.regionAt ? { regionAt: Number(o.regionAt) } : {}), ...(o.tierUp !== undefined ? { tierUp: Number(o.tierUp) } : {}) },
+    jit: { regions: o.regions, ...(o.regionAt ? { regionAt: Number(o.regionAt) } : {}), ...(o.tierUp !== undefined ? { tierUp: Number(o.tierUp) } : {}), ...(o.sparseTierUp !== undefined ? { sparseTierUp: Number(o.sparseTierUp) } : {}) },
   }, file);
   const t1 = performance.now();
   const c = m.domain.cpu, max = Number(o.max);

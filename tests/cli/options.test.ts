@@ -8,6 +8,8 @@ const base = { memory: '16', cmdline: '', clock: 'virtual' };
 describe('JIT options on the command line', () => {
   it('passes --tier-up, --region-at and --regrow-at through', () => {
     expect(guestOptionsFrom({ ...base, tierUp: '0', regionAt: '40', regrowAt: '0' }).jit).toEqual({ tierUp: 0, regionAt: 40, regrowAt: 0 });
+    expect(guestOptionsFrom({ ...base, sparseTierUp: '1000' }).jit).toEqual({ sparseTierUp: 1000 });
+    expect(() => guestOptionsFrom({ ...base, sparseTierUp: '-1' })).toThrow('--sparse-tier-up must be an integer from 0 to 1073741824, not -1');
     expect(guestOptionsFrom({ ...base, regrowAt: '1000' }).jit).toEqual({ regrowAt: 1000 });
     expect(guestOptionsFrom(base).jit).toEqual({});
   });

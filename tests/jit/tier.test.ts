@@ -14,7 +14,9 @@ const demoBin = readFileSync(join(here, '..', 'guests', 'demo.bin'));
 
 describe('first tier (interpreted) then compiled blocks', () => {
   it('gives the same guest state and counts at every threshold (bare demo guest)', () => {
-    const runs = [0, 1, 2, 7, 20, 1_000_000].map((tierUp) => ({ tierUp, r: runBare(demoBin, 100_000_000, { tierUp }) }));
+    // (sparseTierUp 0: every block is compiled at tierUp however sparsely it runs; the
+    // density rule has its own test below.)
+    const runs = [0, 1, 2, 7, 20, 1_000_000].map((tierUp) => ({ tierUp, r: runBare(demoBin, 100_000_000, { tierUp, sparseTierUp: 0 }) }));
     const ref = runs[0].r;
     expect(ref.exit).toBe('halt');
     for (const { tierUp, r } of runs) {
@@ -40,6 +42,50 @@ describe('first tier (interpreted) then compiled blocks', () => {
       expect(outs[0].out).toContain('PASS');
       expect(outs[1]).toEqual(outs[0]);
     }
+  });
+});
+
+describe('blocks that run sparsely', () => {
+  // mov ebx, 450; X: add eax, 1; mov ecx, N; L: dec ecx; jnz L; dec ebx; jnz X; hlt. X and the
+  // block at 0x1010 run once per 2N + 4 instructions, the loop L every 2.
+  const program = async (inner: number, opts: { sparseTierUp: number }) => {
+    const { Cpu } = await import('../../src/cpu/state.ts');
+    const { setFlatSegments } = await import('../../src/cpu/flat.ts');
+    const { Jit } = await import('../../jit/jit.ts');
+    const { EAX, EBX, ECX, ESP } = await import('../../src/cpu/regs.ts');
+    const c = new Cpu(1 << 20);
+    setFlatSegments(c, 0);
+    c.mem.set([
+      0xbb, 0xc2, 0x01, 0x00, 0x00, //                              1000: mov ebx, 450
+      0x83, 0xc0, 0x01, //                                          1005: X: add eax, 1
+      0xb9, inner & 0xff, (inner >> 8) & 0xff, 0x00, 0x00, //       1008: mov ecx, inner
+      0x49, 0x75, 0xfd, //                                          100d: L: dec ecx; jnz L
+      0x4b, 0x75, 0xf2, //                                          1010: dec ebx; jnz X
+      0xf4, //                                                      1013: hlt
+    ], 0x1000);
+    c.eip = 0x1000; c.regs[ESP] = 0x8000;
+    const jit = new Jit(c, { tierUp: 200, ...opts });
+    expect(jit.run(100_000_000)).toBe('halt');
+    expect([c.regs[EAX], c.regs[EBX], c.regs[ECX], c.icount]).toEqual([450, 0, 0, 1 + 450 * (2 * inner + 4) + 1]);
+    return { s: jit.stats, compiled: new Map(jit.blocks.map((b) => [b.eip, b.compiled])) };
+  };
+
+  it('stay in the first tier until sparseTierUp when they are a small share of the time; the guest sees no difference', async () => {
+    // 60 004 instructions apart: X's and 0x1010's first-tier runs are well under 1/100 of the
+    // (estimated) time, so they wait for sparseTierUp (400 here) runs; the loop does not wait.
+    const sparse = await program(30000, { sparseTierUp: 400 }), plain = await program(30000, { sparseTierUp: 0 });
+    expect(sparse.s.sparseBlocks).toBe(2);
+    expect(plain.s.sparseBlocks).toBe(0);
+    expect(sparse.s.interpretedRuns - plain.s.interpretedRuns).toBe(2 * 200);
+    for (const eip of [0x1005, 0x100d, 0x1010]) expect([eip, sparse.compiled.get(eip)]).toEqual([eip, true]);
+    expect(sparse.s.blocksGenerated).toBe(plain.s.blocksGenerated);
+  });
+
+  it('are compiled at tierUp when their first-tier runs are a noticeable share of the time', async () => {
+    // 3 004 instructions apart (more than DENSE_GAP) but a few per cent of the time.
+    const r = await program(1500, { sparseTierUp: 400 }), plain = await program(1500, { sparseTierUp: 0 });
+    expect(r.s.sparseBlocks).toBe(0);
+    expect(r.s.interpretedRuns).toBe(plain.s.interpretedRuns);
   });
 });
 
