@@ -166,11 +166,11 @@ export const DEFAULT_TIER_UP = 200;
  *  whose first-tier runs were at least 1/WALK_SHARE of the host time since its first run,
  *  estimated as first-tier instructions plus other instructions at 1/WALK_COST of their cost
  *  (a rare case of a hot loop: waiting for 5 000 runs made statemach 1.19 of the time, for
- *  1 000 runs statemach and sort 1.08 and 1.07). Any other block waits for `sparseTierUp` runs. GRUB's boot compiled 575 blocks at
- *  200 runs, whose median gap was 25 000 instructions and 376 of which ran fewer than 1 000
- *  times in all; with these rules it compiles 201 and reaches its prompt in 0.88 of the time
- *  (2.0-2.3 s against 2.3-2.7, four runs each); the compute benchmarks are unchanged (0.96-1.02
- *  in paired windows). */
+ *  1 000 runs statemach and sort 1.08 and 1.07). Any other block waits for `sparseTierUp`
+ *  runs. GRUB's boot compiled 575 blocks at 200 runs, whose median gap was 25 000
+ *  instructions and 376 of which ran fewer than 1 000 times in all; with these rules it
+ *  compiles 201 and reaches its prompt in 0.88 of the time (2.0-2.3 s against 2.3-2.7, four
+ *  runs each); the compute benchmarks are unchanged (0.96-1.02 in paired windows). */
 export const DEFAULT_SPARSE_TIER_UP = 5000, DENSE_GAP = 2000, WALK_SHARE = 100, WALK_COST = 100;
 
 /** Rows after which the successor may be cached: near transfers and fall-through. */

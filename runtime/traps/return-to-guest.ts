@@ -76,12 +76,8 @@ function markAccessed(c: Cpu, d: Descriptor): void {
  *  checking and loading separately read eight. */
 export function enterGuestFrame(c: Cpu, r: GuestRegs): FrameFault {
   const bad = checkGuestFrame(c, r);
-  if (bad === null) loadFrame(c, r, csDesc, ssDesc);
-  return bad;
-}
-
-function loadFrame(c: Cpu, r: GuestRegs, cd: Descriptor, sd: Descriptor): void {
-  const cs = r.cs & 0xffff, ss = r.ss & 0xffff;
+  if (bad !== null) return bad;
+  const cs = r.cs & 0xffff, ss = r.ss & 0xffff, cd = csDesc, sd = ssDesc;
   markAccessed(c, cd); markAccessed(c, sd);
   setCpl(c, cs & 3);
   loadCache(c, CS, cs, cd);
@@ -90,6 +86,7 @@ function loadFrame(c: Cpu, r: GuestRegs, cd: Descriptor, sd: Descriptor): void {
   c.regs[ESP] = r.esp | 0;
   setFlagsAll(c, exitFlags(r.eflags));
   nullInaccessibleSegments(c);
+  return null;
 }
 
 /** EFLAGS as compat_restore_all_guest hands them to IRETQ. */
