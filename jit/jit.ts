@@ -261,7 +261,8 @@ export class Jit {
 
   flushCache(): void {
     for (const pp of this.pages.keys()) this.c.codePages[pp] = 0;
-    for (const pp of [...this.codeBytes.keys()]) this.recycleMarks(pp);
+    for (const bytes of this.codeBytes.values()) this.keepMarks(bytes);
+    this.codeBytes.clear();
     for (const b of this.blocks) { b.valid = false; if (this.opts.instrument && b.count) this.dropped.push(b); }
     this.stats.blocksEvicted += this.blockCount;
     this.pages.clear(); this.blockCount = 0; this.regions.clear();
@@ -273,6 +274,9 @@ export class Jit {
     const bytes = this.codeBytes.get(pp);
     if (!bytes) return;
     this.codeBytes.delete(pp);
+    this.keepMarks(bytes);
+  }
+  private keepMarks(bytes: Uint8Array): void {
     if (this.freeMarks.length < MAX_FREE_MARKS) { bytes.fill(0); this.freeMarks.push(bytes); }
   }
 
