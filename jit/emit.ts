@@ -9,7 +9,7 @@ import { INLINE, type EmitContext } from './inline.ts';
 import { NO_FAULT_WITHOUT_MEMORY } from '../src/semantics/index.ts';
 import { flagLiveness } from './liveness.ts';
 import { OSZAPC } from '../src/cpu/regs.ts';
-import { ACCESS_PROLOGUE, type AccessMode } from './memory-access.ts';
+import { ACCESS_PROLOGUE, type AccessMode, type AccessGuard } from './memory-access.ts';
 import { localizeChunk, touchesState, withLocals } from './locals.ts';
 import { stackRun } from './stack-runs.ts';
 
@@ -20,6 +20,10 @@ export interface EmitOptions {
   countExecutions: boolean;
   /** What the block's mode key guarantees; without it nothing is assumed. */
   mode?: AccessMode;
+  /** Guard each instruction's only flat access (memory-access.ts AccessGuard): a miss leaves
+   *  the function before the instruction with c.slowStep set, for the dispatch loop to run the
+   *  instruction through its semantics. */
+  guard?: boolean;
 }
 
 /** Assume nothing about segments. */
@@ -120,7 +124,8 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
   const o = member?.offset ?? 0;
   if (opts.countExecutions) out.push(member ? `H.countAt(B, ${member.index});` : 'H.count(B);');
   const live = flagLiveness(insns, mayFault, mayStore, member?.liveOut);
-  const ctx: EmitContext = { flagsLive: 0, prevFlags: null, mode: opts.mode ?? NO_MODE };
+  const guard: AccessGuard | null = opts.inline && opts.guard ? { exit: '', code: null, accesses: 0 } : null;
+  const ctx: EmitContext = { flagsLive: 0, prevFlags: null, mode: guard ? { ...(opts.mode ?? NO_MODE), guard } : opts.mode ?? NO_MODE };
   let smc = 'c.smc';
   // The last instruction of a run of pushes or pops that is open (stack-runs.ts), or -1.
   let runEnd = -1;
@@ -137,7 +142,19 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
     ctx.flagsLive = live[k];
     ctx.noFault = false;
     ctx.branch = undefined;
-    const inl = opts.inline && !i.invalid ? INLINE[i.row.sem]?.(i, ctx) : undefined;
+    if (guard) {
+      guard.code = null; guard.accesses = 0;
+      // Before the instruction: the k before it retired, EIP at it, c.slowStep the member's
+      // index + 1 (1 for a block of its own).
+      guard.exit = member ? `{ c.eip = ${hex(i.eip)}|0; c.icount += ${k}; c.slowStep = ${member.index + 1}; return 0; }` : `{ c.eip = ${hex(i.eip)}|0; c.slowStep = 1; return ${k}; }`;
+    }
+    let inl = opts.inline && !i.invalid ? INLINE[i.row.sem]?.(i, ctx) : undefined;
+    // A guard only for an instruction's only access, in code that keeps to the locals.
+    if (guard && guard.code !== null && (guard.accesses > 1 || !inl || touchesState(inl))) {
+      ctx.mode.guard = null; ctx.noFault = false; ctx.branch = undefined; ctx.nextPrevFlags = null;
+      inl = INLINE[i.row.sem]?.(i, ctx);
+      ctx.mode.guard = guard; guard.code = null;
+    }
     // The record the next Jcc may fuse with: this instruction's, or the previous one's when this
     // one (inline) writes no status flag.
     ctx.prevFlags = !inl ? null : ctx.nextPrevFlags ?? ((i.row.fwrite & OSZAPC) === 0 && !(i.row.fundef & OSZAPC) ? ctx.prevFlags : null);
@@ -152,6 +169,7 @@ export function emitBlock(insns: Insn[], opts: EmitOptions, member?: MemberShape
     const last = k === insns.length - 1;
     // The self-loop's and the member loop's closing branch is emitted below.
     const closing = (loop || member?.chain !== undefined) && last && ctx.branch !== undefined;
+    if (guard?.code) code.push(guard.code);
     if (closing) { /* below */ } else if (inl !== undefined && inl !== null) code.push(inl);
     else code.push(`E[${k + o}](c, I[${k + o}]);`);
     if (last && !setsEip(i)) code.push(`c.eip = ${hex(next)}|0;`);

@@ -149,7 +149,7 @@ const alignedEa = (i: Insn, sz: number): boolean =>
 function eRead(i: Insn, ctx: EmitContext): string | null {
   if (i.mod === 3) return reg32(i.rm);
   const e = eaExpr(i);
-  return e ? loadExpr(ctx.mode, 4, i.eaSeg, e, alignedEa(i, 4)) : null;
+  return e ? loadExpr(ctx.mode, 4, i.eaSeg, e, alignedEa(i, 4), e) : null;
 }
 
 /** Byte register n (AL CL DL BL AH CH DH BH) as a 0..255 expression, and its assignment. */
@@ -161,7 +161,7 @@ const setByteReg = (n: number, v: string): string =>
 function eReadSized(i: Insn, sz: number, ctx: EmitContext): string | null {
   if (i.mod === 3) return sz === 1 ? byteReg(i.rm) : sz === 2 ? `(r[${i.rm}] & 0xffff)` : reg32(i.rm);
   const e = eaExpr(i);
-  return e ? loadExpr(ctx.mode, sz, i.eaSeg, e, alignedEa(i, sz)) : null;
+  return e ? loadExpr(ctx.mode, sz, i.eaSeg, e, alignedEa(i, sz), e) : null;
 }
 
 /** 8-bit ALU operations whose destination is a register or that write nothing (CMP, TEST).
@@ -298,7 +298,7 @@ function mov8(i: Insn, ctx: EmitContext): string | null {
     const v = k1 === 'G' ? byteReg(i.reg) : String(i.imm & 0xff);
     if (i.mod === 3) return setByteReg(i.rm, v);
     const e = eaExpr(i);
-    return e ? storeStmt(ctx.mode, 1, i.eaSeg, e, v) : null;
+    return e ? storeStmt(ctx.mode, 1, i.eaSeg, e, v, false, e) : null;
   }
   return null;
 }
@@ -316,7 +316,7 @@ function dstLoc(i: Insn, sz: number, ctx: EmitContext): { pre: string; rd: strin
     const e = eaExpr(i);
     if (!e) return null;
     const s = i.eaSeg, aligned = alignedEa(i, sz);
-    return { pre: `const o = ${e}; `, rd: loadForUpdateExpr(ctx.mode, sz, s, 'o', aligned), wr: (t) => storeAfterUpdateStmt(ctx.mode, sz, s, 'o', t, aligned) };
+    return { pre: `const o = ${e}; `, rd: loadForUpdateExpr(ctx.mode, sz, s, 'o', aligned, e), wr: (t) => storeAfterUpdateStmt(ctx.mode, sz, s, 'o', t, aligned) };
   }
   let n: number;
   if (op.kind === 'E') n = i.rm;
@@ -447,7 +447,7 @@ function push(i: Insn, ctx: EmitContext): string | null {
 /** A flat 32-bit stack (SS flat, SS.B set): pushes and pops are inline memory accesses. */
 const flatStack = (ctx: EmitContext): boolean => ctx.mode.flatData && ctx.mode.stack32;
 /** Push `w` (a name): the store first, so a fault leaves ESP as it was. */
-const pushStmt = (ctx: EmitContext, w: string): string => `const s = (r[4] - 4)|0; ${storeStmt(ctx.mode, 4, SS, 's', w)} r[4] = s;`;
+const pushStmt = (ctx: EmitContext, w: string): string => `const s = (r[4] - 4)|0; ${storeStmt(ctx.mode, 4, SS, 's', w, false, '(r[4] - 4)|0')} r[4] = s;`;
 
 /** Direct and indirect near CALL with a 32-bit operand size: the target is checked against
  *  the CS limit before the push, and EIP changes only after the push succeeded. */
@@ -503,7 +503,7 @@ export const INLINE: Record<string, Emitter> = {
   pop(i, ctx) {
     if (i.osz !== 4 || i.row.operands[0].kind !== 'Z') return null;
     // POP ESP: ESP is incremented, then the popped value written to it.
-    if (flatStack(ctx)) return `{ const s = r[4], w = ${loadExpr(ctx.mode, 4, SS, 's')}; r[4] = (s + 4)|0; r[${i.zreg}] = w; }`;
+    if (flatStack(ctx)) return `{ const s = r[4], w = ${loadExpr(ctx.mode, 4, SS, 's', false, 'r[4]')}; r[4] = (s + 4)|0; r[${i.zreg}] = w; }`;
     return `r[${i.zreg}] = H.pop32(c);`;
   },
   ret(i, ctx) {
@@ -512,11 +512,11 @@ export const INLINE: Record<string, Emitter> = {
     if (!flatStack(ctx)) return `c.eip = H.ret32(c, ${n});`;
     // The target is checked against CS's limit before ESP moves (#GP(0)).
     const check = ctx.mode.flatCode ? '' : ' if ((t >>> 0) > (c.slimit[1] >>> 0)) H.gp0();';
-    return `{ const s = r[4], t = ${loadExpr(ctx.mode, 4, SS, 's')};${check} r[4] = (s + ${4 + n})|0; c.eip = t; }`;
+    return `{ const s = r[4], t = ${loadExpr(ctx.mode, 4, SS, 's', false, 'r[4]')};${check} r[4] = (s + ${4 + n})|0; c.eip = t; }`;
   },
   leave(i, ctx) {
     if (i.osz !== 4) return null;
-    if (flatStack(ctx)) return `{ const s = r[5], w = ${loadExpr(ctx.mode, 4, SS, 's')}; r[4] = (s + 4)|0; r[5] = w; }`;
+    if (flatStack(ctx)) return `{ const s = r[5], w = ${loadExpr(ctx.mode, 4, SS, 's', false, 'r[5]')}; r[4] = (s + 4)|0; r[5] = w; }`;
     return 'H.leave32(c);';
   },
   add: alu, adc: alu, sub: alu, sbb: alu, cmp: alu, and: alu, or: alu, xor: alu, test: alu,
@@ -531,12 +531,12 @@ export const INLINE: Record<string, Emitter> = {
     if (k0 === 'E' && k1 === 'G') {
       if (i.mod === 3) return `r[${i.rm}] = r[${i.reg}];`;
       const e = eaExpr(i);
-      return e ? storeStmt(ctx.mode, 4, i.eaSeg, e, `r[${i.reg}]`, alignedEa(i, 4)) : null;
+      return e ? storeStmt(ctx.mode, 4, i.eaSeg, e, `r[${i.reg}]`, alignedEa(i, 4), e) : null;
     }
     if (k0 === 'E' && k1 === 'I') {
       if (i.mod === 3) return `r[${i.rm}] = ${hex(i.imm)}|0;`;
       const e = eaExpr(i);
-      return e ? storeStmt(ctx.mode, 4, i.eaSeg, e, `${hex(i.imm)}|0`, alignedEa(i, 4)) : null;
+      return e ? storeStmt(ctx.mode, 4, i.eaSeg, e, `${hex(i.imm)}|0`, alignedEa(i, 4), e) : null;
     }
     return null;
   },

@@ -26,10 +26,10 @@ const WALK_FACTS = new Uint8Array(ROWS.length);
   }
 }
 
-/** Run `I[0..n)` through their semantics; returns how many retired. Faults leave EIP at the
+/** Run `I[from..n)` through their semantics; returns how many retired. Faults leave EIP at the
  *  faulting instruction, as the generated code does. */
-export function interpretBlock(c: Cpu, I: Insn[], n: number, ud: () => never, gp0: () => never): number {
-  for (let k = 0; k < n; k++) {
+export function interpretBlock(c: Cpu, I: Insn[], n: number, ud: () => never, gp0: () => never, from = 0): number {
+  for (let k = from; k < n; k++) {
     const i = I[k];
     c.eip = i.eip | 0;
     if (i.invalid) ud();
@@ -40,7 +40,7 @@ export function interpretBlock(c: Cpu, I: Insn[], n: number, ud: () => never, gp
     if (e === undefined) ud();
     e(c, i);
     if (k === n - 1) { if (!(f & W_SETS_EIP)) c.eip = (i.eip + i.len) | 0; }
-    else if ((f & (i.mod === 3 ? W_STORES_REG : W_STORES_MEM)) && c.smc) { c.eip = (i.eip + i.len) | 0; return k + 1; }
+    else if ((f & (i.mod === 3 ? W_STORES_REG : W_STORES_MEM)) && c.smc) { c.eip = (i.eip + i.len) | 0; return k + 1 - from; }
   }
-  return n;
+  return n - from;
 }

@@ -24,7 +24,11 @@ export type BlockFn = (E: Exec[], I: Insn[], B: Block) => number;
 /** The parameters of every block function, in BlockFn's order. */
 export const BLOCK_PARAMS = ['E', 'I', 'B'] as const;
 /** The constants a generated function's scope binds before its function (the source starts
- *  `const c = K.c, ...;`, K given to `new Function` once): the CPU, its registers, the
+ *  `const K_c = K.c, ...;`, K given to `new Function` once, and the function's first line
+ *  copies them into its own constants `c`, ...: TurboFan folds a context slot read into a
+ *  constant reliably only outside the function's loops; read inside a loop of a `switch` (a
+ *  region), the TLB's length and data pointer were loaded and its map checked at every access,
+ *  and the same loop took ~2 times as long): the CPU, its registers, the
  *  helpers, guest RAM as bytes and as a DataView, and the read and write TLB of the block's
  *  privilege level (its mode key holds the CPL, and CPL changes only through setCpl, which
  *  selects the tables). As constants of a function's one closure, TurboFan embeds them: no map
@@ -73,6 +77,11 @@ export interface Block {
   fE: Exec[]; fI: Insn[];
   /** The region whose function `fn` is, if any. */
   region: Region | null;
+  /** Its generated code left for the dispatch loop to run an instruction whose guarded access
+   *  missed (emit.ts guard) this many times; at SLOW_STEPS_UNGUARD it is compiled again
+   *  without guards (`unguarded`), and so is every region it joins. */
+  slowSteps: number;
+  unguarded: boolean;
 }
 
 /** Hot blocks of one page compiled into one function (region.ts). */
@@ -90,6 +99,8 @@ export interface Region {
   regrowAt: number;
   /** c.icount when `missed` was last zero (built, or regrow declined). */
   missedSince: number;
+  /** As Block.slowSteps, for the region's function. */
+  slowSteps: number;
 }
 
 export interface Helpers extends InlineHelpers {
@@ -355,7 +366,7 @@ export class Jit {
     return {
       phys, eip, mode, fn: this.firstTier, insns: NO_INSNS, execs: NO_EXECS, size, source: '', valid: true, count: 0,
       succEip: 0, succ: null, succGen: -1, succEip2: 0, succ2: null, succGen2: -1,
-      chainable, keepsMode, runs: 0, firstAt: 0, firstWalked: 0, compiled: false, halfAt: 0, fE: NO_EXECS, fI: NO_INSNS, region: null,
+      chainable, keepsMode, runs: 0, firstAt: 0, firstWalked: 0, compiled: false, halfAt: 0, fE: NO_EXECS, fI: NO_INSNS, region: null, slowSteps: 0, unguarded: false,
     };
   }
 
@@ -451,7 +462,7 @@ export class Jit {
   /** The source of a generated function `head` (`function blk_...`) with `body`: the bound
    *  constants, then the function. */
   private wrap(head: string, body: string, url: string): string {
-    return `const ${BOUND_NAMES.map((n) => `${n} = K.${n}`).join(', ')};\nreturn ${head}(${BLOCK_PARAMS.join(', ')}) {\n${body}\n}\n//# sourceURL=${url}`;
+    return `const ${BOUND_NAMES.map((n) => `K_${n} = K.${n}`).join(', ')};\nreturn ${head}(${BLOCK_PARAMS.join(', ')}) { const ${BOUND_NAMES.map((n) => `${n} = K_${n}`).join(', ')};\n${body}\n}\n//# sourceURL=${url}`;
   }
 
   /** The function of `source` (wrap) for code of mode key `mode`. */
@@ -466,13 +477,13 @@ export class Jit {
     const t0 = performance.now();
     const first = members[0];
     const body = emitRegion(members.map((x) => ({ eip: x.eip, insns: x.insns, exit: !x.keepsMode })), lp << 12,
-      { inline: true, countExecutions: this.opts.instrument, mode: accessMode(first.mode) });
+      { inline: true, countExecutions: this.opts.instrument, mode: accessMode(first.mode), guard: !members.some((x) => x.unguarded) });
     const url = `xenjit://region/${hex(first.phys & ~0xfff)}/${first.mode}/${this.stats.regionsGenerated}.js`;
     const source = this.wrap(`function rgn_${(lp >>> 0).toString(16).padStart(5, '0')}`, body, url);
     const fn = this.instantiate(source, first.mode);
     const E: Exec[] = [], I: Insn[] = [];
     for (const x of members) { E.push(...x.execs); I.push(...x.insns); }
-    const region: Region = { members, fn, source, faultAt: 0, hotSince: 0, missed: 0, regrowAt: this.opts.regrowAt || Infinity, missedSince: this.c.icount };
+    const region: Region = { members, fn, source, faultAt: 0, hotSince: 0, missed: 0, regrowAt: this.opts.regrowAt || Infinity, missedSince: this.c.icount, slowSteps: 0 };
     // Members are compiled blocks (promote): their own functions give way to the region's.
     for (const x of members) { x.fn = fn; x.fE = E; x.fI = I; x.region = region; x.source = ''; }
     this.stats.regionsGenerated++;
@@ -521,6 +532,38 @@ export class Jit {
   private walked: Block | null = null;
   private get maxInsns(): number { return this.opts.singleStep ? 1 : MAX_BLOCK_INSNS; }
 
+  /** Run block `at` through its semantics from the instruction at EIP (where its generated
+   *  code left for a guarded access), counting what retires; a fault is delivered by the
+   *  dispatch loop with the instructions before it counted. */
+  private finishSlowly(at: Block): void {
+    const c = this.c, I = at.insns, from = I.findIndex((x) => (x.eip | 0) === (c.eip | 0));
+    if (from < 0) { c.icount += this.stepCrossing(); return; }
+    c.smc = false;
+    try {
+      c.icount += interpretBlock(c, I, at.size, HELPERS.ud, HELPERS.gp0, from);
+    } catch (e) {
+      if (e === FAULT) { const k = I.findIndex((x) => (x.eip | 0) === (c.eip | 0)); if (k > from) c.icount += k - from; }
+      throw e;
+    }
+  }
+
+  /** The generated code of block `b` (or of its region) left SLOW_STEPS_UNGUARD times for an
+   *  instruction whose guarded access missed: a TLB that keeps missing there (flushed often),
+   *  a page that keeps crossing, a data page holding translated code. Compile it again with the
+   *  helpers' slow paths inline instead. */
+  private unguard(b: Block): void {
+    bail(this.stats, 'unguard');
+    const r = b.region;
+    if (r === null) { b.unguarded = true; this.compile(b); return; }
+    for (const x of r.members) x.unguarded = true;
+    const { phys, mode, eip } = r.members[0];
+    const rm = this.regions.get(phys >>> 12);
+    if (rm === undefined || rm.get(mode) !== r || !r.members.every((x) => x.valid)) return;
+    const nr = this.compileRegion(r.members, eip >>> 12);
+    nr.regrowAt = r.regrowAt;
+    rm.set(mode, nr);
+  }
+
   /** Generate the block's JavaScript and make it the block's function. */
   private compile(blk: Block): void {
     const t0 = performance.now();
@@ -528,7 +571,7 @@ export class Jit {
     const insns = this.insnsOf(blk);
     const execs: Exec[] = insns.map((i) => EXEC[i.row.index] ?? EXEC_UD);
     blk.insns = insns; blk.execs = execs;
-    const body = emitBlock(insns, { inline: !this.opts.singleStep, countExecutions: this.opts.instrument, mode: accessMode(mode) });
+    const body = emitBlock(insns, { inline: !this.opts.singleStep, countExecutions: this.opts.instrument, mode: accessMode(mode), guard: !blk.unguarded });
     const name = `blk_${(eip >>> 0).toString(16).padStart(8, '0')}`;
     // The compile serial keeps URLs unique when the same bytes are translated again.
     const url = `xenjit://block/${hex(phys)}/${mode}/${this.stats.blocksGenerated}.js`;
@@ -637,6 +680,16 @@ export class Jit {
         c.smc = false;
         const n = b.fn(b.fE, b.fI, b);
         c.icount += n; s.blockRuns++;
+        if (c.slowStep !== 0) {
+          // The code left before an instruction whose guarded access missed: the rest of the
+          // block runs through its semantics, from that instruction on.
+          const at = b.region !== null ? b.region.members[c.slowStep - 1] : b;
+          c.slowStep = 0; bail(s, 'guarded-access');
+          if (++(b.region ?? b).slowSteps === SLOW_STEPS_UNGUARD) this.unguard(b);
+          b = null; prev = null;
+          this.finishSlowly(at);
+          continue;
+        }
         if (b.region === null && b.compiled) {
           const k = ++b.runs;
           if (k === this.regionHalf) b.halfAt = c.icount;
@@ -710,6 +763,10 @@ const MAX_FREE_MARKS = 64;
 /** Guest instructions per run (from its run regionAt/2) above which a block does not build or
  *  rebuild its page's region (promote). */
 const LUKEWARM = 1000;
+/** Misses of guarded accesses after which a block's or region's code is compiled again without
+ *  guards (Jit.unguard): a miss costs a return to the dispatch loop and an instruction through
+ *  its semantics (~1-2 us), a helper's slow path a call (~0.1 us). */
+const SLOW_STEPS_UNGUARD = 64;
 /** A block outside its page's region that reaches this many times `regionAt` runs rebuilds the
  *  region (promote). */
 const STILL_HOT = 2;

@@ -26,7 +26,43 @@ export interface AccessMode {
   stack32: boolean;
   /** CS's limit is 4 GiB: no near transfer can leave it. */
   flatCode: boolean;
+  /** Set per instruction where its first flat access may be guarded (see AccessGuard). */
+  guard?: AccessGuard | null;
 }
+
+/** A guarded access: the instruction's TLB test is a statement before the instruction (`code`,
+ *  leaving the function through `exit` when the entry is missing, the access crosses a page or
+ *  the page holds translated code), and the access itself is the bare typed-array access. The
+ *  helper's slow path is then not part of the function at all: in V8 a helper call that can
+ *  return joins the fast path again, and past such a join the optimizing compiler knows nothing
+ *  it learnt before the call (the loop around matmul's inner block took ~1.5 times as long with
+ *  its helpers compiled in as without). The dispatch loop runs the instruction at the exit
+ *  through its semantics (the helper's full check, the exact fault). Only an instruction's only
+ *  access is guarded, and only where the caller can give its address as of the instruction's
+ *  start (`atStart`): the test runs before anything of the instruction. emit.ts emits an
+ *  instruction again without the guard when it made more than one access. */
+export interface AccessGuard {
+  /** The statement that leaves the function for the dispatch loop. */
+  exit: string;
+  /** The test, once an access took the guard. */
+  code: string | null;
+  /** Accesses the instruction's code makes (guarded or not). */
+  accesses: number;
+}
+
+/** Take the guard for an access of `size` at `atStart` through table `tlb`; false when the
+ *  access is not flat, there is no guard, or the instruction already made an access. */
+function takeGuard(mode: AccessMode, seg: number, size: number, tlb: 'rt' | 'wt', atStart: string | undefined, aligned: boolean): boolean {
+  const g = mode.guard;
+  if (g) g.accesses++;
+  if (!g || atStart === undefined || g.accesses !== 1 || !flat(mode, seg)) return false;
+  const crosses = size === 1 || aligned ? '' : ` || (l & 0xfff) > ${hex(4096 - size)}`;
+  g.code = `l = ${atStart}; e = ${tlb}[l >>> 12]; if (e === 0${crosses}) ${g.exit}`;
+  return true;
+}
+/** The bare access at `l` through entry `e` (a guard tested them). */
+const bareLoad = (size: number): string => (size === 1 ? `m[${PHYS}]` : `v.${size === 2 ? 'getUint16' : 'getInt32'}(${PHYS}, true)`);
+const bareStore = (size: number, val: string): string => (size === 1 ? `m[${PHYS}] = ${val};` : `v.${size === 2 ? 'setUint16' : 'setInt32'}(${PHYS}, ${val}, true);`);
 
 const flat = (mode: AccessMode, seg: number): boolean => mode.flatData && (seg === DS || seg === SS || seg === ES);
 /** The physical address of linear address `lin` through TLB entry `entry` (the page's
@@ -40,7 +76,8 @@ const PHYS = physOf('e', 'l');
 const fitsTest = (size: number, aligned: boolean): string => (size === 1 || aligned ? '' : ` && (l & 0xfff) <= ${hex(4096 - size)}`);
 
 /** A load of `size` bytes (zero-extended for 1 and 2, signed 32-bit for 4) at seg:ea. */
-export function loadExpr(mode: AccessMode, size: number, seg: number, ea: string, aligned = false): string {
+export function loadExpr(mode: AccessMode, size: number, seg: number, ea: string, aligned = false, atStart?: string): string {
+  if (takeGuard(mode, seg, size, 'rt', atStart, aligned)) return bareLoad(size);
   const helper = `H.rd${size * 8}(c, ${seg}, `;
   if (!flat(mode, seg)) return `${helper}${ea})`;
   if (size === 1) return `((l = ${ea}), (e = rt[l >>> 12]) !== 0 ? m[${PHYS}] : ${helper}l))`;
@@ -50,7 +87,8 @@ export function loadExpr(mode: AccessMode, size: number, seg: number, ea: string
 
 /** A load that first makes sure the same bytes can be written (read-modify-write: #PF with W,
  *  as the semantics' readForUpdate); through the write TLB, whose entries allow both. */
-export function loadForUpdateExpr(mode: AccessMode, size: number, seg: number, ea: string, aligned = false): string {
+export function loadForUpdateExpr(mode: AccessMode, size: number, seg: number, ea: string, aligned = false, atStart?: string): string {
+  if (takeGuard(mode, seg, size, 'wt', atStart, aligned)) return bareLoad(size);
   const helper = `H.ru${size * 8}(c, ${seg}, `;
   if (!flat(mode, seg)) return `${helper}${ea})`;
   if (size === 1) return `((l = ${ea}), (e = wt[l >>> 12]) !== 0 ? m[${PHYS}] : ${helper}l))`;
@@ -61,7 +99,8 @@ export function loadForUpdateExpr(mode: AccessMode, size: number, seg: number, e
  *  helper can reach a page holding translated code (such pages have no write TLB entry), so
  *  only after the helper does the store note c.smc in the local `sm`: the code after the
  *  instruction tests that local instead of reading c.smc after every store. */
-export function storeStmt(mode: AccessMode, size: number, seg: number, ea: string, val: string, aligned = false): string {
+export function storeStmt(mode: AccessMode, size: number, seg: number, ea: string, val: string, aligned = false, atStart?: string): string {
+  if (takeGuard(mode, seg, size, 'wt', atStart, aligned)) return bareStore(size, val);
   if (!flat(mode, seg)) return `H.wr${size * 8}(c, ${seg}, ${ea}, ${val}); sm = c.smc;`;
   return `l = ${ea}; e = wt[l >>> 12]; ${storeThroughEntry(size, seg, val, aligned)}`;
 }
@@ -71,6 +110,8 @@ export function storeStmt(mode: AccessMode, size: number, seg: number, ea: strin
  *  and the load's fast-path test is this store's, so it is not looked up again. Where the load
  *  took the helper, `e` fails the test again and the store takes its helper too. */
 export function storeAfterUpdateStmt(mode: AccessMode, size: number, seg: number, ea: string, val: string, aligned = false): string {
+  // The load's guard tested the write entry: the store cannot miss.
+  if (mode.guard?.code) return bareStore(size, val);
   if (!flat(mode, seg)) return `H.wr${size * 8}(c, ${seg}, ${ea}, ${val}); sm = c.smc;`;
   return storeThroughEntry(size, seg, val, aligned);
 }

@@ -73,6 +73,10 @@ export class Cpu {
   lastFault = -1;
   /** Set when a store hit a page holding translated code; the running block stops after it. */
   smc = false;
+  /** Set (1) by generated code that left before the instruction at EIP because its guarded
+   *  memory access needs the full check (a TLB miss, a page crossing, a page holding translated
+   *  code): the dispatch loop runs that instruction through its semantics. */
+  slowStep = 0;
 
   readonly mem: Uint8Array;
   readonly view: DataView;

@@ -48,19 +48,25 @@ function checkGeneratedSource(source: string): string[] {
     ast = acorn.parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, onComment: (_block, text) => { comments.push(text); } });
   } catch (e) { return [`does not parse: ${(e as Error).message}`]; }
   for (const c of comments) if (!COMMENT_OK.some((re) => re.test(c))) problems.push(`comment ${JSON.stringify(c.slice(0, 60))}`);
-  // `const m = K.m, ...;` binding exactly BOUND_NAMES from K (jit.ts), then the function.
+  // `const K_m = K.m, ...;` binding exactly BOUND_NAMES from K (jit.ts), then the function,
+  // whose first statement is `const m = K_m, ...;`.
   const bind = ast.body[0];
   const bound = bind?.type === 'VariableDeclaration' && bind.kind === 'const' ? bind.declarations.map((d) =>
     d.id.type === 'Identifier' && d.init?.type === 'MemberExpression' && !d.init.computed && d.init.object.type === 'Identifier' &&
-    d.init.object.name === 'K' && d.init.property.type === 'Identifier' && d.init.property.name === d.id.name ? d.id.name : '?') : [];
-  if (bound.join() !== BOUND_NAMES.join()) problems.push('not `const ' + BOUND_NAMES.map((n) => `${n} = K.${n}`).join(', ') + ';` first');
+    d.init.object.name === 'K' && d.init.property.type === 'Identifier' && d.id.name === `K_${d.init.property.name}` ? d.init.property.name : '?') : [];
+  if (bound.join() !== BOUND_NAMES.join()) problems.push('not `const ' + BOUND_NAMES.map((n) => `K_${n} = K.${n}`).join(', ') + ';` first');
   const ret = ast.body.length === 2 && ast.body[1].type === 'ReturnStatement' ? ast.body[1].argument : null;
   if (!ret || ret.type !== 'FunctionExpression' || !/^(blk_[0-9a-f]{8}|rgn_[0-9a-f]{5})$/.test(ret.id?.name ?? '') ||
       ret.params.map((p) => (p.type === 'Identifier' ? p.name : '?')).join() !== BLOCK_PARAMS.join()) {
     problems.push('not `return function blk_<address>|rgn_<page>(' + BLOCK_PARAMS.join(', ') + ') {...}` second');
+  } else {
+    const first = ret.body.body[0];
+    const local = first?.type === 'VariableDeclaration' && first.kind === 'const' ? first.declarations.map((d) =>
+      d.id.type === 'Identifier' && d.init?.type === 'Identifier' && d.init.name === `K_${d.id.name}` ? d.id.name : '?') : [];
+    if (local.join() !== BOUND_NAMES.join()) problems.push('not `const ' + BOUND_NAMES.map((n) => `${n} = K_${n}`).join(', ') + ';` first in the function');
   }
 
-  const scopes: Set<string>[] = [new Set([...BLOCK_PARAMS, ...BOUND_NAMES])];
+  const scopes: Set<string>[] = [new Set([...BLOCK_PARAMS, ...BOUND_NAMES.map((n) => `K_${n}`)])];
   const declared = (n: string): boolean => scopes.some((s) => s.has(n));
   const declare = (p: Node): void => {
     if (p.type === 'Identifier') scopes[scopes.length - 1].add(p.name);
@@ -186,7 +192,7 @@ function checkAll(sources: Iterable<string>): { checked: number; bad: string[] }
 }
 
 describe('generated block code (acorn)', () => {
-  const good = 'const c = K.c, r = K.r, H = K.H, m = K.m, v = K.v, rt = K.rt, wt = K.wt;\nreturn function blk_00001000(E, I, B) {\nH.count(B);\n// 0x1000\n{ const a = r[0], t = (a + 1)|0; r[0] = t; }\nc.eip = H.ccOf(4, c.flags, c.lmask, c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin) ? H.jt(c, 0x1000|0) : 0x1002|0;\nreturn 1;\n}\n//# sourceURL=xenjit://block/0x1000/12/0.js';
+  const good = 'const K_c = K.c, K_r = K.r, K_H = K.H, K_m = K.m, K_v = K.v, K_rt = K.rt, K_wt = K.wt;\nreturn function blk_00001000(E, I, B) { const c = K_c, r = K_r, H = K_H, m = K_m, v = K_v, rt = K_rt, wt = K_wt;\nH.count(B);\n// 0x1000\n{ const a = r[0], t = (a + 1)|0; r[0] = t; }\nc.eip = H.ccOf(4, c.flags, c.lmask, c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin) ? H.jt(c, 0x1000|0) : 0x1002|0;\nreturn 1;\n}\n//# sourceURL=xenjit://block/0x1000/12/0.js';
 
   it('accepts a well-formed block and rejects bad ones', () => {
     expect(checkGeneratedSource(good)).toEqual([]);
@@ -213,9 +219,11 @@ describe('generated block code (acorn)', () => {
     expect(checkGeneratedSource(good.replace('function blk_00001000(E, I', 'function blk_00001000(x, I'))).not.toEqual([]);
     expect(checkGeneratedSource(good.replace('blk_00001000', 'guest_sym'))).not.toEqual([]);
     // The bindings: exactly BOUND_NAMES, each from K, and K used nowhere else.
-    expect(checkGeneratedSource(good.replace('wt = K.wt', 'wt = K.constructor')).join()).toMatch(/first/);
-    expect(checkGeneratedSource(good.replace('m = K.m', 'm = globalThis')).join()).toMatch(/first/);
-    expect(checkGeneratedSource(good.replace(', wt = K.wt;', ';')).join()).toMatch(/first/);
+    expect(checkGeneratedSource(good.replace('K_wt = K.wt', 'K_wt = K.constructor')).join()).toMatch(/first/);
+    expect(checkGeneratedSource(good.replace('K_m = K.m', 'K_m = globalThis')).join()).toMatch(/first/);
+    expect(checkGeneratedSource(good.replace(', K_wt = K.wt;', ';')).join()).toMatch(/first/);
+    expect(checkGeneratedSource(good.replace('m = K_m,', 'm = globalThis,')).join()).toMatch(/first in the function/);
+    expect(checkGeneratedSource(good.replace(', wt = K_wt;', ';')).join()).toMatch(/first in the function/);
     expect(checkGeneratedSource(good.replace('return 1;', 'return K;')).join()).toMatch(/free name K/);
     expect(checkGeneratedSource('return 1 +')[0]).toMatch(/does not parse/);
   });
