@@ -4,7 +4,8 @@
 // the software TLB's fast path inline: one table load, a compare and a typed-array access
 // (DESIGN: "Memory fast path"). A TLB miss, an access that crosses a page, a write to a page
 // holding translated code (never in the write TLB) and every other segment take the helper,
-// which does the whole check and raises the exact fault.
+// which does the whole check and raises the exact fault; or, for a guarded access (AccessGuard
+// below), the generated code leaves before the instruction and the dispatch loop runs it.
 //
 // The code uses `m`/`v` (guest RAM as bytes and as a DataView) and `rt`/`wt`, the read and
 // write TLB of the block's privilege level (a block never changes CPL: every instruction that
