@@ -441,15 +441,24 @@ export class Jit {
     if (sparse) return;
     r.regrowAt *= 2;
     const { phys, mode, eip } = r.members[0];
-    const pp = phys >>> 12, lp = eip >>> 12;
-    const rm = this.regions.get(pp);
-    if (rm === undefined || rm.get(mode) !== r || !r.members.every((x) => x.valid)) return;
-    const others = this.compiledOn(pp, lp, mode).filter((x) => x.region === null).sort((x, y) => y.runs - x.runs);
+    if (!this.isCurrent(r)) return;
+    const others = this.compiledOn(phys >>> 12, eip >>> 12, mode).filter((x) => x.region === null).sort((x, y) => y.runs - x.runs);
     const members = fitting([...r.members, ...others]);
-    if (members.length === r.members.length) return;
-    const nr = this.compileRegion(members, lp);
+    if (members.length !== r.members.length) this.rebuild(r, members);
+  }
+
+  /** Region `r` is its page's region for its mode and all its members are valid. */
+  private isCurrent(r: Region): boolean {
+    const { phys, mode } = r.members[0];
+    return this.regions.get(phys >>> 12)?.get(mode) === r && r.members.every((x) => x.valid);
+  }
+
+  /** Replace the current region `r` by one built of `members`, keeping its regrow threshold. */
+  private rebuild(r: Region, members: Block[]): void {
+    const { phys, mode, eip } = r.members[0];
+    const nr = this.compileRegion(members, eip >>> 12);
     nr.regrowAt = r.regrowAt;
-    rm.set(mode, nr);
+    this.regions.get(phys >>> 12)!.set(mode, nr);
   }
 
   /** The valid compiled blocks of physical page `pp` at linear page `lp` for `mode`. */
@@ -556,12 +565,7 @@ export class Jit {
     const r = b.region;
     if (r === null) { b.unguarded = true; this.compile(b); return; }
     for (const x of r.members) x.unguarded = true;
-    const { phys, mode, eip } = r.members[0];
-    const rm = this.regions.get(phys >>> 12);
-    if (rm === undefined || rm.get(mode) !== r || !r.members.every((x) => x.valid)) return;
-    const nr = this.compileRegion(r.members, eip >>> 12);
-    nr.regrowAt = r.regrowAt;
-    rm.set(mode, nr);
+    if (this.isCurrent(r)) this.rebuild(r, r.members);
   }
 
   /** Generate the block's JavaScript and make it the block's function. */
