@@ -81,9 +81,7 @@ export function loadExpr(mode: AccessMode, size: number, seg: number, ea: string
   if (takeGuard(mode, seg, size, 'rt', atStart, aligned)) return bareLoad(size);
   const helper = `H.rd${size * 8}(c, ${seg}, `;
   if (!flat(mode, seg)) return `${helper}${ea})`;
-  if (size === 1) return `((l = ${ea}), (e = rt[l >>> 12]) !== 0 ? m[${PHYS}] : ${helper}l))`;
-  const get = size === 2 ? 'getUint16' : 'getInt32';
-  return `((l = ${ea}), (e = rt[l >>> 12]) !== 0${fitsTest(size, aligned)} ? v.${get}(${PHYS}, true) : ${helper}l))`;
+  return `((l = ${ea}), (e = rt[l >>> 12]) !== 0${fitsTest(size, aligned)} ? ${bareLoad(size)} : ${helper}l))`;
 }
 
 /** A load that first makes sure the same bytes can be written (read-modify-write: #PF with W,
@@ -92,8 +90,7 @@ export function loadForUpdateExpr(mode: AccessMode, size: number, seg: number, e
   if (takeGuard(mode, seg, size, 'wt', atStart, aligned)) return bareLoad(size);
   const helper = `H.ru${size * 8}(c, ${seg}, `;
   if (!flat(mode, seg)) return `${helper}${ea})`;
-  if (size === 1) return `((l = ${ea}), (e = wt[l >>> 12]) !== 0 ? m[${PHYS}] : ${helper}l))`;
-  return `((l = ${ea}), (e = wt[l >>> 12]) !== 0${fitsTest(4, aligned)} ? v.getInt32(${PHYS}, true) : ${helper}l))`;
+  return `((l = ${ea}), (e = wt[l >>> 12]) !== 0${fitsTest(size, aligned)} ? ${bareLoad(size)} : ${helper}l))`;
 }
 
 /** A store of `val` (an expression without memory accesses) to seg:ea, as a statement. Only the
@@ -120,9 +117,7 @@ export function storeAfterUpdateStmt(mode: AccessMode, size: number, seg: number
 /** The store of `val` at `l` through write-TLB entry `e` (both already set), else the helper. */
 function storeThroughEntry(size: number, seg: number, val: string, aligned: boolean): string {
   const slow = `else { H.wr${size * 8}(c, ${seg}, l, ${val}); sm = c.smc; }`;
-  if (size === 1) return `if (e !== 0) m[${PHYS}] = ${val}; ${slow}`;
-  const set = size === 2 ? 'setUint16' : 'setInt32';
-  return `if (e !== 0${fitsTest(size, aligned)}) v.${set}(${PHYS}, ${val}, true); ${slow}`;
+  return `if (e !== 0${fitsTest(size, aligned)}) ${bareStore(size, val)} ${slow}`;
 }
 
 /** A near transfer's target: checked against CS's limit unless that is 4 GiB. */
