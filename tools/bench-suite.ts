@@ -89,6 +89,8 @@ interface RunResult {
 
 const BENCH_LINE = /BENCH (\S+) n=(\d+) checksum=([0-9a-f]{8})/;
 function parseOutput(out: string, n: number): { checksum?: string; error?: string } {
+  const bad = /BENCH-ERROR (.*)/.exec(out);
+  if (bad) return { error: bad[1] };
   const m = BENCH_LINE.exec(out);
   if (!m) return { error: `no BENCH line in output: ${JSON.stringify(out.slice(-200))}` };
   if (Number(m[2]) !== n) return { error: `ran n=${m[2]}, asked for ${n}` };
@@ -286,7 +288,7 @@ function report(res: Measured[], o: Options): number {
   for (const m of res.filter((x) => x.def.kind === 'cold')) {
     const [a, b] = m.cells.get('xenjit')?.last ?? [];
     const blocksPer = a && b ? (b.stats.blocksCompiled - a.stats.blocksCompiled) / (m.def.counts[1] - m.def.counts[0]) : undefined;
-    console.log(`\ncold code (${m.def.name}: n distinct functions run once each, n = ${m.def.counts.join(' and ')})`);
+    console.log(`\ncold code (${m.def.name}: n distinct functions run once each, n = ${m.def.counts.join(' and ')}${m.def.image ? `, program ${m.def.image}` : ''})`);
     const crow = engines.map((e) => {
       const r = rate(m, e), c = m.cells.get(e);
       const per = r ? 1e6 / r : undefined;
