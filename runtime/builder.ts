@@ -71,11 +71,21 @@ export function buildDomain(d: Domain, img: BootImage, evtchn: { store: number; 
   const mfn = (va2: number): number => d.mfnOf(pfnOfVa(va2));
   const maddr = (va2: number): number => mfn(va2) * PAGE + ((va2 >>> 0) & 0xfff);
 
-  // Kernel segments and module.
-  for (const s of img.segments) {
-    for (let off = 0; off < s.memsz; off++) c.mem[maddr(s.vaddr + off)] = off < s.data.length ? s.data[off] : 0;
-  }
-  if (img.module) for (let k = 0; k < img.module.length; k++) c.mem[maddr(modStart + k)] = img.module[k];
+  // Kernel segments and module, a page-sized piece at a time (the frames are not contiguous):
+  // byte by byte, a 9 MiB image took 0.3 s to build.
+  const copyIn = (va2: number, bytes: Uint8Array, len: number): void => {
+    for (let off = 0; off < len;) {
+      const n = Math.min(len - off, PAGE - (((va2 + off) >>> 0) & 0xfff)), at = maddr(va2 + off);
+      if (off < bytes.length) {
+        const k = Math.min(n, bytes.length - off);
+        c.mem.set(bytes.subarray(off, off + k), at);
+        if (k < n) c.mem.fill(0, at + k, at + n);
+      } else c.mem.fill(0, at, at + n);
+      off += n;
+    }
+  };
+  for (const s of img.segments) copyIn(s.vaddr, s.data, s.memsz);
+  if (img.module) copyIn(modStart, img.module, img.module.length);
   // P2M list.
   for (let p = 0; p < d.nrPages; p++) v.setInt32(maddr(mfnList + p * 4), d.p2m[p], true);
 
