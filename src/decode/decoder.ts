@@ -71,6 +71,30 @@ for (const r of ROWS) {
   IMM_PLAN[r.index] = plan; REG_CHECK[r.index] = check;
 }
 
+// OPCODE_MAP as numbers: SLOT_ROW[key * 16 + j] is the row index (-1: undefined) for opcode key
+// (j = 0 for a plain row; reg * 2 + (mod == 3) for a ModRM-extended opcode, SLOT_GROUP[key] 1),
+// and the row facts decoding tests as byte arrays. Decoding read them from the row objects, and
+// loading a row object's map (for the Array.isArray test) and fields missed the cache on most
+// instructions: the opcodes of real code are spread over hundreds of rows (perf: a tenth of
+// decodeInsn's samples on that one load).
+const SLOT_ROW = new Int16Array(512 * 16).fill(-1);
+const SLOT_GROUP = new Uint8Array(512);
+const R_MODRM = new Uint8Array(ROWS.length), R_PLUSR = new Uint8Array(ROWS.length);
+const R_RMREQ = new Int8Array(ROWS.length), R_TRAITS = new Int32Array(ROWS.length);
+for (let key = 0; key < 512; key++) {
+  const slot = OPCODE_MAP[key];
+  if (slot === undefined) continue;
+  if (Array.isArray(slot)) {
+    SLOT_GROUP[key] = 1;
+    for (let j = 0; j < 16; j++) SLOT_ROW[key * 16 + j] = slot[j]?.index ?? -1;
+  } else SLOT_ROW[key * 16] = slot.index;
+}
+for (const r of ROWS) {
+  if (ROWS[r.index] !== r) throw new Error(`row ${r.text} is not at its index`);
+  R_MODRM[r.index] = r.modrm ? 1 : 0; R_PLUSR[r.index] = r.plusr ? 1 : 0;
+  R_RMREQ[r.index] = r.rmReq; R_TRAITS[r.index] = r.traits;
+}
+
 // The bytes of the instruction being decoded: mem[base + k] for base + k < end, otherwise
 // `fetch(k)` (which may raise the fetch's page fault), or with no fetch function 0x90 and
 // `beyond` set (block formation stops at its page's end). Module state rather than a closure
@@ -80,7 +104,16 @@ for (const r of ROWS) {
 const NO_BYTES = new Uint8Array(0);
 var srcMem: Uint8Array = NO_BYTES, srcBase = 0, srcEnd = 0, srcFetch: ((i: number) => number) | null = null;
 var curPos = 0, beyond = false;
+/** Bytes at mem[base..] that next() may read without a check: up to MAX_INSN_LEN and the end.
+ *  The checks (the length limit, the end, the fetch function) are in nextSlow, reached only
+ *  past them, so each of the decoder's many inlined reads is a compare and a load. */
+var avail = 0;
 function next(): number {
+  const k = curPos;
+  if (k < avail) { curPos = k + 1; return srcMem[srcBase + k]; }
+  return nextSlow();
+}
+function nextSlow(): number {
   const k = curPos;
   if (k >= MAX_INSN_LEN) fault(GP, 0);
   curPos = k + 1;
@@ -96,14 +129,14 @@ function next(): number {
  * fault for the byte it is asked for). d32: CS.D (default operand and address size 32).
  */
 export function decode(fetch: (i: number) => number, eip: number, d32: boolean, out: Insn = new Insn()): Insn {
-  srcMem = NO_BYTES; srcBase = 0; srcEnd = 0; srcFetch = fetch;
+  srcMem = NO_BYTES; srcBase = 0; srcEnd = 0; srcFetch = fetch; avail = 0;
   return decodeInsn(eip, d32, out);
 }
 
 /** Decode from `mem[start..end)`; bytes past `end` read as NOP and make `decodedPastEnd()`
  *  true (block formation: an instruction that crosses its page). */
 export function decodeIn(mem: Uint8Array, start: number, end: number, eip: number, d32: boolean, out: Insn = new Insn()): Insn {
-  srcMem = mem; srcBase = start; srcEnd = end; srcFetch = null;
+  srcMem = mem; srcBase = start; srcEnd = end; srcFetch = null; avail = end - start < MAX_INSN_LEN ? Math.max(0, end - start) : MAX_INSN_LEN;
   return decodeInsn(eip, d32, out);
 }
 
@@ -144,33 +177,32 @@ function decodeInsn(eip: number, d32: boolean, out: Insn): Insn {
   if (b === 0x0f) { b = next(); key = 256 + b; }
   const osz = o32 ? 4 : 2, asz = a32 ? 4 : 2;
   out.osz = osz; out.asz = asz;
-  const slot = OPCODE_MAP[key];
-  let row: Row | undefined;
-  if (slot === undefined) row = undefined;
-  else if (Array.isArray(slot)) {
+  let ri: number;
+  if (SLOT_GROUP[key] !== 0) {
     const m = next();
     const mod = m >> 6, reg = (m >> 3) & 7;
     out.mod = mod; out.reg = reg; out.rm = m & 7;
-    row = slot[reg * 2 + (mod === 3 ? 1 : 0)];
+    ri = SLOT_ROW[key * 16 + reg * 2 + (mod === 3 ? 1 : 0)];
     if (mod !== 3) decodeModRM(out, a32); // an undefined form still consumes its bytes
   } else {
-    row = slot;
-    if (row.modrm) {
+    ri = SLOT_ROW[key * 16];
+    if (ri >= 0 && R_MODRM[ri] !== 0) {
       const m = next();
       out.mod = m >> 6; out.reg = (m >> 3) & 7; out.rm = m & 7;
       if (out.mod !== 3) decodeModRM(out, a32);
     }
   }
-  if (row === undefined) { out.row = UD_ROW; out.invalid = true; out.len = curPos; return out; }
-  out.row = row;
-  const t = row.traits;
-  if (row.plusr) out.zreg = b & 7;
+  if (ri < 0) { out.row = UD_ROW; out.invalid = true; out.len = curPos; return out; }
+  out.row = ROWS[ri];
+  const t = R_TRAITS[ri];
+  if (R_PLUSR[ri] !== 0) out.zreg = b & 7;
   // A form that names one full ModRM byte: the other register forms are undefined.
-  if (row.rmReq >= 0 && out.rm !== row.rmReq) { out.row = UD_ROW; out.invalid = true; out.len = curPos; return out; }
+  const rmReq = R_RMREQ[ri];
+  if (rmReq >= 0 && out.rm !== rmReq) { out.row = UD_ROW; out.invalid = true; out.len = curPos; return out; }
   if ((t & T_NP) && (out.rep || o32 !== d32)) out.invalid = true;
   // LOCK is only valid on lockable rows with a memory destination (SDM vol. 2 "LOCK").
-  if (out.lock && (!(t & T_LOCK) || out.mod === 3 || !row.modrm)) out.invalid = true;
-  const check = REG_CHECK[row.index];
+  if (out.lock && (!(t & T_LOCK) || out.mod === 3 || R_MODRM[ri] === 0)) out.invalid = true;
+  const check = REG_CHECK[ri];
   if (check !== 0) {
     const reg = out.reg;
     // Only CR0 CR2 CR3 CR4 exist; other CRn encodings are #UD before any privilege check.
@@ -178,7 +210,7 @@ function decodeInsn(eip: number, d32: boolean, out: Insn): Insn {
     // Sreg encodings 6 and 7 do not exist, and CS cannot be the destination of MOV (#UD).
     if ((check & RC_SREG) && (reg > 5 || ((check & RC_SREG_DST) && reg === 1))) out.invalid = true;
   }
-  const plan = IMM_PLAN[row.index];
+  const plan = IMM_PLAN[ri];
   if (plan !== 0) {
     out.imm = immediate(plan & 15, osz, asz);
     if (plan > 15) out.imm2 = immediate(plan >> 4, osz, asz);
