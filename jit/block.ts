@@ -4,7 +4,7 @@
 // function of the page's bytes, the start and CS.D only, so the first tier can form a block
 // again instead of keeping its instructions (jit.ts).
 import type { Cpu } from '../src/cpu/state.ts';
-import { decodeIn, decodedPastEnd, Insn } from '../src/decode/decoder.ts';
+import { decodeIn, decodedPastEnd, Insn, R_TRAITS } from '../src/decode/decoder.ts';
 import { ROWS, T_JUMP, T_END, T_REP, T_REPCC, T_PRIV, T_IO } from '../src/decode/rows.ts';
 import { FAULT } from '../src/cpu/fault.ts';
 
@@ -13,11 +13,14 @@ export const MAX_BLOCK_INSNS = 64;
  *  they start a block of their own. */
 const COUNT_READER = new Uint8Array(ROWS.length);
 for (const r of ROWS) if (r.sem === 'rdtsc' || r.sem === 'rdmsr' || r.sem === 'wrmsr') COUNT_READER[r.index] = 1;
+/** Rows of a direct JMP (rel8/rel16/rel32), which block formation may follow. */
+const DIRECT_JMP = new Uint8Array(ROWS.length);
+for (const r of ROWS) if (r.sem === 'jmp' && r.operands[0]?.kind === 'J') DIRECT_JMP[r.index] = 1;
 
 /** The target of a direct 32-bit JMP that block formation may continue at: on the block's
  *  linear page (so on its physical page) and not among the block's first `n` instructions. */
 function followedJump(insn: Insn, start: number, insns: Insn[], n: number): number | null {
-  if (insn.row.sem !== 'jmp' || insn.osz !== 4 || insn.invalid || insn.row.operands[0]?.kind !== 'J') return null;
+  if (insn.ri < 0 || DIRECT_JMP[insn.ri] === 0 || insn.osz !== 4 || insn.invalid) return null;
   const to = (insn.eip + insn.len + insn.imm) | 0;
   if ((to >>> 12) !== (start >>> 12)) return null;
   if (findEip(insns, n, to) >= 0) return null;
@@ -50,11 +53,12 @@ export function formBlock(c: Cpu, eip: number, phys: number, d32: boolean, maxIn
     if (decodedPastEnd()) break;
     // RDTSC and the TSC MSR read c.icount, which a block adds to only when it ends: they start
     // a block of their own so that the count is exact (as in single-step mode).
-    if (n > 0 && insn.row.index >= 0 && COUNT_READER[insn.row.index]) break;
+    const ri = insn.ri;
+    if (n > 0 && ri >= 0 && COUNT_READER[ri]) break;
     if (n === out.length) out.push(insn);
     n++;
     pa += insn.len; ip = (ip + insn.len) | 0;
-    const t = insn.row.traits;
+    const t = ri >= 0 ? R_TRAITS[ri] : insn.row.traits;
     // A direct JMP to an instruction on the same page that is not in the block yet: the block
     // goes on there (a superblock), so loops tested at the top become one block.
     const to = followedJump(insn, eip, out, n);

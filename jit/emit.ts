@@ -30,8 +30,9 @@ export interface EmitOptions {
 export const NO_MODE: AccessMode = { flatData: false, stack32: false, flatCode: false };
 
 /** Rows whose semantics set EIP themselves (transfers, string instructions). */
-export function setsEip(i: Insn): boolean {
-  return (i.row.traits & (T_JUMP | T_REP | T_REPCC)) !== 0 || i.row.sem === 'hlt';
+export function setsEip(i: Insn): boolean { return rowSetsEip(i.row); }
+export function rowSetsEip(r: Row): boolean {
+  return (r.traits & (T_JUMP | T_REP | T_REPCC)) !== 0 || r.sem === 'hlt';
 }
 /** Could executing this instruction raise an exception? Then EIP is recorded before it. */
 export function mayFault(i: Insn): boolean {

@@ -33,7 +33,7 @@ export function interpretBlock(c: Cpu, I: Insn[], n: number, ud: () => never, gp
     const i = I[k];
     c.eip = i.eip | 0;
     if (i.invalid) ud();
-    const ri = i.row.index, f = WALK_FACTS[ri];
+    const ri = i.ri, f = WALK_FACTS[ri];
     if ((f & W_PRIV) && c.cpl !== 0) gp0();
     if ((f & W_IOPL) && c.cpl > ((c.flags >> 12) & 3)) gp0();
     const e = EXEC[ri];

@@ -9,9 +9,9 @@ import { fetchPhys, fetchByte, rd32, wr32, rd16, wr16, rd8, wr8, isFlatData } fr
 import { protectCodePage } from '../src/cpu/paging.ts';
 import { decode, type Insn } from '../src/decode/decoder.ts';
 import { EXEC, type Exec } from '../src/semantics/index.ts';
-import { ROWS, T_PRIV, T_IOPL, T_END } from '../src/decode/rows.ts';
+import { ROWS, T_PRIV, T_IOPL, T_END, type Row } from '../src/decode/rows.ts';
 import { formBlock, MAX_BLOCK_INSNS } from './block.ts';
-import { emitBlock, setsEip, hex } from './emit.ts';
+import { emitBlock, setsEip, rowSetsEip, hex } from './emit.ts';
 import { newStats, bail, type JitStats } from './stats.ts';
 import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
@@ -188,6 +188,9 @@ export const DEFAULT_SPARSE_TIER_UP = 5000, DENSE_GAP = 2000, WALK_SHARE = 100, 
 const CHAIN_SEMS = new Set(['jcc', 'jmp', 'jmpn', 'call', 'calln', 'ret', 'loop', 'loope', 'loopne', 'jecxz', 'movs', 'stos', 'lods', 'scas', 'cmps']);
 const CHAIN_ROW = new Uint8Array(ROWS.length);
 for (const r of ROWS) if (CHAIN_SEMS.has(r.sem)) CHAIN_ROW[r.index] = 1;
+/** Whether a block ending in an instruction of the row keeps the mode key (keepsMode). */
+const keepsModeRow = (r: Row): boolean => (!rowSetsEip(r) || CHAIN_ROW[r.index] === 1) && !(r.traits & T_END);
+const KEEPS_MODE = Uint8Array.from(ROWS, (r) => (keepsModeRow(r) ? 1 : 0));
 
 export type ExitReason = 'budget' | 'halt' | 'stop';
 
@@ -750,7 +753,7 @@ function fitting(cands: Block[]): Block[] {
 /** Whether a block ending in `last` leaves the mode key as it found it: it ends in a near
  *  transfer (or falls through) past no block-ending state change. */
 function keepsMode(last: Insn): boolean {
-  return (!setsEip(last) || CHAIN_ROW[last.row.index] === 1) && !(last.row.traits & T_END);
+  return last.ri >= 0 ? KEEPS_MODE[last.ri] === 1 : keepsModeRow(last.row);
 }
 
 const EXEC_UD: Exec = () => fault(UD);
