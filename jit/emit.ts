@@ -100,10 +100,11 @@ export interface MemberShape {
   exit: boolean;
   /** Status flags that may be read after the member's last instruction. */
   liveOut: number;
-  /** Inside a loop of members (region.ts): the EIP of the member whose code follows this one's
-   *  in the loop. Going there, the member goes straight on (after the checks the region's loop
-   *  makes between members); going anywhere else, it leaves the loop (`break`) for the
-   *  region's switch. */
+  /** The EIP of the member whose code follows this one's: in a loop of members (region.ts),
+   *  the next one round the loop; outside loops, the member of the next case of the switch
+   *  (memberLayout). Going there, the member goes straight on (after the checks the region's
+   *  loop makes between members); going anywhere else, it leaves the loop or the switch
+   *  (`break`) for the region's switch. */
   chain?: number;
 }
 

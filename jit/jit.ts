@@ -488,7 +488,7 @@ export class Jit {
   private compileRegion(members: Block[], lp: number): Region {
     const t0 = performance.now();
     const first = members[0];
-    const body = emitRegion(members.map((x) => ({ eip: x.eip, insns: x.insns, exit: !x.keepsMode })), lp << 12,
+    const body = emitRegion(members.map((x) => ({ eip: x.eip, insns: x.insns, exit: !x.keepsMode, runs: x.runs })), lp << 12,
       { inline: true, countExecutions: this.opts.instrument, mode: accessMode(first.mode), guard: !members.some((x) => x.unguarded) });
     const url = `xenjit://region/${hex(first.phys & ~0xfff)}/${first.mode}/${this.stats.regionsGenerated}.js`;
     const source = this.wrap(`function rgn_${(lp >>> 0).toString(16).padStart(5, '0')}`, body, url);

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { bareMachine } from '../../src/cli/bare.ts';
 import { EDX, ESI, ECX } from '../../src/cpu/regs.ts';
 import { decode, type Insn } from '../../src/decode/decoder.ts';
-import { memberLoops, MAX_LOOP_INSNS, type RegionMember } from '../../jit/region.ts';
+import { memberLoops, memberLayout, MAX_LOOP_INSNS, type RegionMember } from '../../jit/region.ts';
 
 // At 0x1000 (the bare machine's load address), four rounds of: call B (at 0x1040: INC EDX;
 // RET), then REP STOSB of one byte 0x46 (INC ESI) at 0x1030 + 8*ECX: 0x1050, 0x1048 and 0x1038
@@ -171,6 +171,111 @@ describe('memberLoops', () => {
     const body = (k: number): RegionMember => member(0x1003, [...new Array(k).fill(0x90), 0xeb, (0x1000 - (0x1003 + k + 2)) & 0xff]);
     expect(memberLoops([ring[0], body(10)])).toEqual([[0, 1]]);
     expect(memberLoops([ring[0], body(MAX_LOOP_INSNS)])).toEqual([]);
+  });
+});
+
+// Members that go straight on into the next case (region.ts memberLayout): a CALL at 0x100c
+// to 0x1020, whose forward JZ skips 0x1027 on odd ECX, and the return point 0x1011 whose JNZ
+// goes back to the CALL. No cycle is a loop of members (it passes a CALL and a RET), so every
+// transition goes through the switch unless a member falls into the next case: 0x1011 into
+// 0x100c, 0x100c into 0x1020, 0x1020 into 0x1027 (RET has no known successor). The block at
+// 0x1000 (which also ends in the CALL) runs once, too few times to be a member.
+const CALLS = [
+  0xb9, 0xe8, 0x03, 0x00, 0x00, //       1000 mov ecx, 1000
+  0x31, 0xc0, //                         1005 xor eax, eax
+  0xba, 0x00, 0x00, 0x00, 0x00, //       1007 mov edx, 0
+  0xe8, 0x0f, 0x00, 0x00, 0x00, //       100c call 0x1020
+  0x49, //                               1011 dec ecx
+  0x75, 0xf8, //                         1012 jnz 0x100c
+  0xf4, //                               1014 hlt
+  ...new Array(11).fill(0x90), //        1015 nops
+  0x01, 0xc8, //                         1020 add eax, ecx
+  0xf6, 0xc1, 0x01, //                   1022 test cl, 1
+  0x74, 0x03, //                         1025 jz 0x102a
+  0x01, 0xc2, //                         1027 add edx, eax
+  0x90, //                               1029 nop
+  0xc3, //                               102a ret
+];
+
+describe('members that go on into the next case', () => {
+  // Blocks compiled at their second run, the region built when one of them has run 64 times.
+  const FALL = { tierUp: 2, regionAt: 64 };
+  const state = (opts: Record<string, unknown>, budget: number) => {
+    const { cpu, jit } = bareMachine(new Uint8Array(CALLS), 1 << 20, opts);
+    jit.run(budget);
+    return { regs: [...cpu.regs], eip: cpu.eip, icount: cpu.icount, flags: cpu.flags, halted: cpu.halted, jit };
+  };
+  const sources = (jit: unknown): string => [...(jit as any).regions.values()].flatMap((rm: Map<number, { source: string }>) => [...rm.values()].map((r) => r.source)).join('\n');
+  it('lays out chains of members: a call into its target, a forward Jcc into the next instruction, a backward one into its target', () => {
+    const done = state(FALL, 100_000);
+    expect(done.halted).toBe(true);
+    let eax = 0, edx = 0;
+    for (let ecx = 1000; ecx > 0; ecx--) { eax += ecx; if (ecx & 1) edx += eax; }
+    expect(done.regs.slice(0, 3)).toEqual([eax, 0, edx]);
+    expect(state({ singleStep: true }, 100_000)).toMatchObject({ regs: done.regs, eip: done.eip, icount: done.icount });
+    // The cases 0x11, 0x0c, 0x20, 0x27 follow each other, each but the last without a break
+    // at its end (it ends in the budget check and goes on).
+    const src = sources(done.jit);
+    const at = (o: number): number => src.indexOf(`case ${o}: {`);
+    expect([at(0x11), at(0x0c), at(0x20), at(0x27)].every((x) => x >= 0)).toBe(true);
+    expect(at(0x11) < at(0x0c) && at(0x0c) < at(0x20) && at(0x20) < at(0x27)).toBe(true);
+    for (const [a, b] of [[0x11, 0x0c], [0x0c, 0x20], [0x20, 0x27]]) {
+      expect(src.slice(at(a), at(b)).trimEnd(), `case ${a} into ${b}`).toMatch(/if \(bu <= 0\) break;\n\}$/);
+    }
+  });
+  it('stops where blocks run one by one stop, at every budget and with an interrupt held off', () => {
+    for (let budget = 3; budget < 2500; budget += 11) {
+      const a = state(FALL, budget), b = state({ ...FALL, regions: false }, budget);
+      expect({ budget, regs: a.regs, eip: a.eip, icount: a.icount, flags: a.flags }).toEqual({ budget, regs: b.regs, eip: b.eip, icount: b.icount, flags: b.flags });
+    }
+    const windows = (opts: Record<string, unknown>) => {
+      const { cpu, jit } = bareMachine(new Uint8Array(CALLS), 1 << 20, opts);
+      let n = 0;
+      cpu.irq = true;
+      cpu.hooks.interruptWindow = () => { n++; };
+      jit.run(100_000);
+      expect(cpu.halted).toBe(true);
+      return n;
+    };
+    const regions = windows(FALL);
+    expect(regions).toBeGreaterThan(1000);
+    expect(regions).toBe(windows({ ...FALL, regions: false }));
+  });
+});
+
+describe('memberLayout', () => {
+  const member = (eip: number, bytes: number[], exit = false): RegionMember => {
+    const insns: Insn[] = [];
+    for (let at = 0; at < bytes.length;) {
+      const i = decode((k) => bytes[at + k], eip + at, true);
+      insns.push(i); at += i.len;
+    }
+    return { eip, insns, exit };
+  };
+  // 0x1000: call 0x1010 -> 0x1005: dec ecx; jnz 0x1000 -> 0x1008: ret; 0x1010: jmp 0x1000.
+  const ms = [
+    member(0x1000, [0xe8, 0x0b, 0x00, 0x00, 0x00]),
+    member(0x1005, [0x49, 0x75, 0xf8]),
+    member(0x1008, [0xc3]),
+    member(0x1010, [0xeb, 0xee]),
+  ];
+  const check = (members: RegionMember[], heads: Set<number>) => {
+    const { order, fall } = memberLayout(members, heads);
+    // Every member once; a member falls only into the one laid out after it.
+    expect([...order].sort()).toEqual(members.map((_, j) => j));
+    fall.forEach((k, j) => { if (k >= 0) expect(order[order.indexOf(j) + 1]).toBe(k); });
+    return fall;
+  };
+  it('falls into one successor each, never twice into one member, never round a cycle', () => {
+    // 0x1000 into 0x1010 (the call's target); 0x1005 into 0x1000 (backward JNZ); 0x1010's JMP
+    // back to 0x1000 would close the chain 0x1005 0x1000 0x1010 into a cycle.
+    expect(check(ms, new Set())).toEqual([3, 0, -1, -1]);
+  });
+  it('lets no member that leaves, loops on itself or heads a loop go on', () => {
+    expect(check(ms.map((m, j) => (j === 1 ? { ...m, exit: true } : m)), new Set())).toEqual([3, -1, -1, -1]);
+    expect(check(ms, new Set([0]))).toEqual([-1, 0, -1, -1]);
+    // 0x1005: dec ecx; jnz 0x1005 loops on itself.
+    expect(check([ms[0], member(0x1005, [0x49, 0x75, 0xfd]), ms[2], ms[3]], new Set())).toEqual([3, -1, -1, -1]);
   });
 });
 
