@@ -120,9 +120,7 @@ export function memberLoops(members: RegionMember[]): number[][] {
  *  `break`) falls into none; each member is fallen into from one member at most, and chains
  *  never close into a cycle. Chains are laid out from their first member, in member order. */
 export function memberLayout(members: RegionMember[], heads: ReadonlySet<number>): { order: number[]; fall: number[] } {
-  const n = members.length;
-  const index = new Map<number, number>();
-  members.forEach((m, j) => index.set(m.eip | 0, j));
+  const n = members.length, succ = memberSuccessors(members);
   const fall = new Array<number>(n).fill(-1), from = new Array<number>(n).fill(-1);
   // The first member of each member's chain (a chain is entered only at its first member).
   const first = members.map((_, j) => j);
@@ -130,16 +128,14 @@ export function memberLayout(members: RegionMember[], heads: ReadonlySet<number>
   // most, not from one that ran once).
   const byRuns = members.map((_, j) => j).sort((x, y) => (members[y].runs ?? 0) - (members[x].runs ?? 0) || x - y);
   for (const j of byRuns) {
-    const m = members[j];
-    if (m.exit || heads.has(j) || selfLoop(m.insns)) continue;
-    const s = successors(m);
-    if (s === null) continue;
-    const last = m.insns[m.insns.length - 1];
-    // Jcc: [target, next]; prefer the next instruction unless the target is backward.
-    const prefer = last.row.sem === 'jcc' && (s[0] | 0) > (last.eip | 0) ? [s[1], s[0]] : s;
-    for (const e of prefer) {
-      const k = index.get(e | 0);
-      if (k === undefined || k === j || from[k] >= 0 || k !== first[k] || first[j] === k) continue;
+    const m = members[j], s = succ[j];
+    if (m.exit || heads.has(j) || selfLoop(m.insns) || s === null) continue;
+    // A backward successor first (a Jcc's loop going round), then the nearest forward one (a
+    // Jcc's next instruction before its target).
+    const at = m.insns[m.insns.length - 1].eip | 0, back = (k: number): boolean => (members[k].eip | 0) <= at;
+    const prefer = [...s].sort((x, y) => Number(back(y)) - Number(back(x)) || (members[x].eip | 0) - (members[y].eip | 0));
+    for (const k of prefer) {
+      if (k === j || from[k] >= 0 || k !== first[k] || first[j] === k) continue;
       fall[j] = k; from[k] = j;
       // k's chain now starts where j's does.
       for (let x = k; x >= 0; x = fall[x]) first[x] = first[j];
