@@ -101,71 +101,98 @@ for (const r of ROWS) {
   R_RMREQ[r.index] = r.rmReq; R_TRAITS[r.index] = r.traits;
 }
 
-// The bytes of the instruction being decoded: mem[base + k] for base + k < end, otherwise
-// `fetch(k)` (which may raise the fetch's page fault), or with no fetch function 0x90 and
-// `beyond` set (block formation stops at its page's end). Module state rather than a closure
-// per call: decoding is not re-entered, and block formation should not allocate per
-// instruction. `var`, not `let`: V8 checks a module-level `let` for its temporal dead zone on
-// every access from a function, which was a quarter of the decoder's time.
-const NO_BYTES = new Uint8Array(0);
-var srcMem: Uint8Array = NO_BYTES, srcBase = 0, srcEnd = 0, srcFetch: ((i: number) => number) | null = null;
-var curPos = 0, beyond = false;
-/** Bytes at mem[base..] that next() may read without a check: up to MAX_INSN_LEN and the end.
- *  The checks (the length limit, the end, the fetch function) are in nextSlow, reached only
- *  past them, so each of the decoder's many inlined reads is a compare and a load. */
-var avail = 0;
-function next(): number {
-  const k = curPos;
-  if (k < avail) { curPos = k + 1; return srcMem[srcBase + k]; }
-  return nextSlow();
-}
-function nextSlow(): number {
-  const k = curPos;
-  if (k >= MAX_INSN_LEN) fault(GP, 0);
-  curPos = k + 1;
-  const a = srcBase + k;
-  if (a < srcEnd) return srcMem[a];
-  if (srcFetch !== null) return srcFetch(k);
-  beyond = true;
-  return 0x90;
-}
+// Decoding reads the instruction's bytes straight from a byte array, `m[b + k]` for its k-th
+// byte, with the position in a local: decodeInsn reads at most WINDOW bytes from `b` and the
+// callers make them readable, so no read is checked for the instruction's limits. The limits
+// are checked once on the length: past 15 bytes #GP(0) (SDM vol. 2 §2.3.11), past the end of
+// block formation's page `decodedPastEnd()`, past the bytes a fetch function has given so far
+// (decode) one more byte fetched and the instruction decoded again. Reading ahead of what the
+// instruction needs decides nothing: byte k is read only when bytes 0..k-1 ask for it, so the
+// length says which bytes the CPU reads. (The reader kept its position and source in module
+// variables, and their loads and stores, with the source's map and bounds checked at every
+// byte, were most of the decoder's time: 39 ns an instruction in a warmed loop.)
+/** Bytes decodeInsn may read from its start: 15 of prefixes at most (the prefix loop stops
+ *  there), then opcode escape and opcode, ModRM, SIB, a 4-byte displacement and 6 bytes of
+ *  immediates. */
+const WINDOW = 32;
+/** A copy of the bytes for decoding near the end of an array and for fetched bytes; bytes not
+ *  given read as NOP. */
+const SCRATCH = new Uint8Array(WINDOW);
+var beyond = false;
 
 /**
  * Decode one instruction. `fetch(i)` returns byte i of the instruction (it may throw a page
- * fault for the byte it is asked for). d32: CS.D (default operand and address size 32).
+ * fault for the byte it is asked for); bytes are fetched in order and only as far as the
+ * instruction reaches, as the CPU fetches them. d32: CS.D (default operand and address size 32).
  */
 export function decode(fetch: (i: number) => number, eip: number, d32: boolean, out: Insn = new Insn()): Insn {
-  srcMem = NO_BYTES; srcBase = 0; srcEnd = 0; srcFetch = fetch; avail = 0;
-  return decodeInsn(eip, d32, out);
+  SCRATCH.fill(0x90);
+  let have = 0;
+  for (;;) {
+    decodeInsn(SCRATCH, 0, eip, d32, out);
+    if (out.len <= have) return out;
+    // It reads byte `have`, which it has not been given (0..have-1 decided that it does).
+    if (have === MAX_INSN_LEN) fault(GP, 0);
+    SCRATCH[have] = fetch(have);
+    have++;
+  }
 }
 
-/** Decode from `mem[start..end)`; bytes past `end` read as NOP and make `decodedPastEnd()`
- *  true (block formation: an instruction that crosses its page). */
+/** Decode from `mem[start..end)`; bytes past `end` do not count as the instruction's and make
+ *  `decodedPastEnd()` true (block formation: an instruction that crosses its page). */
 export function decodeIn(mem: Uint8Array, start: number, end: number, eip: number, d32: boolean, out: Insn = new Insn()): Insn {
-  srcMem = mem; srcBase = start; srcEnd = end; srcFetch = null; avail = end - start < MAX_INSN_LEN ? Math.max(0, end - start) : MAX_INSN_LEN;
-  return decodeInsn(eip, d32, out);
+  if (start + WINDOW <= mem.length) decodeInsn(mem, start, eip, d32, out);
+  else {
+    SCRATCH.fill(0x90);
+    SCRATCH.set(mem.subarray(start, Math.min(end, mem.length, start + WINDOW)));
+    decodeInsn(SCRATCH, 0, eip, d32, out);
+  }
+  beyond = out.len > end - start;
+  if (!beyond && out.len > MAX_INSN_LEN) fault(GP, 0);
+  return out;
 }
 
 /** Whether the last decodeIn read past its end. */
 export function decodedPastEnd(): boolean { return beyond; }
 
-/** Little-endian immediate of n bytes (n = 1, 2 or 4; 4 gives a signed 32-bit value). */
-function imm(n: number): number {
-  if (n === 1) return next();
-  if (n === 2) return next() | (next() << 8);
-  return next() | (next() << 8) | (next() << 16) | (next() << 24);
+/** Length of an immediate of kind `kind` (IM_*). */
+function immLength(kind: number, osz: number, asz: number): number {
+  switch (kind) {
+    case IM_B: case IM_BS: return 1;
+    case IM_W: return 2;
+    case IM_D: return 4;
+    case IM_MOFFS: return asz;
+    default: return osz; // IM_V, IM_REL, IM_FAR (the offset; the selector follows)
+  }
+}
+/** The immediate of kind `kind` at m[a..]. */
+function immValue(m: Uint8Array, a: number, kind: number, osz: number, asz: number): number {
+  switch (kind) {
+    case IM_B: return m[a];
+    case IM_BS: return (m[a] << 24) >> 24;
+    case IM_W: return m[a] | (m[a + 1] << 8);
+    case IM_D: return le32(m, a);
+    case IM_REL: return osz === 2 ? ((m[a] | (m[a + 1] << 8)) << 16) >> 16 : le32(m, a);
+    case IM_MOFFS: return asz === 2 ? m[a] | (m[a + 1] << 8) : le32(m, a);
+    default: return osz === 2 ? m[a] | (m[a + 1] << 8) : le32(m, a); // IM_V, IM_FAR
+  }
+}
+function le32(m: Uint8Array, a: number): number {
+  return m[a] | (m[a + 1] << 8) | (m[a + 2] << 16) | (m[a + 3] << 24);
 }
 
-function decodeInsn(eip: number, d32: boolean, out: Insn): Insn {
-  curPos = 0; beyond = false;
+/** Decode the instruction at m[b..] (WINDOW bytes readable) into `out`; out.len may exceed 15
+ *  (the callers check it). */
+function decodeInsn(m: Uint8Array, b: number, eip: number, d32: boolean, out: Insn): Insn {
   out.eip = eip; out.seg = -1; out.rep = 0; out.lock = false; out.invalid = false;
   out.base = -1; out.index = -1; out.scale = 0; out.disp = 0; out.imm = 0; out.imm2 = 0;
   out.mod = 0; out.reg = 0; out.rm = 0; out.zreg = 0; out.eaSeg = DS;
   let o32 = d32, a32 = d32;
-  let b: number;
+  let p = 0, op = 0;
   for (;;) {
-    b = next();
-    switch (b) {
+    op = m[b + p++];
+    if (p > MAX_INSN_LEN) { out.row = UD_ROW; out.ri = -1; out.invalid = true; out.len = p; return out; }
+    switch (op) {
       case 0x26: out.seg = 0; continue;
       case 0x2e: out.seg = 1; continue;
       case 0x36: out.seg = 2; continue;
@@ -175,36 +202,36 @@ function decodeInsn(eip: number, d32: boolean, out: Insn): Insn {
       case 0x66: o32 = !d32; continue;
       case 0x67: a32 = !d32; continue;
       case 0xf0: out.lock = true; continue;
-      case 0xf2: case 0xf3: out.rep = b; continue;
+      case 0xf2: case 0xf3: out.rep = op; continue;
     }
     break;
   }
-  let key = b;
-  if (b === 0x0f) { b = next(); key = 256 + b; }
+  let key = op;
+  if (op === 0x0f) { op = m[b + p++]; key = 256 + op; }
   const osz = o32 ? 4 : 2, asz = a32 ? 4 : 2;
   out.osz = osz; out.asz = asz;
   let ri: number;
   if (SLOT_GROUP[key] !== 0) {
-    const m = next();
-    const mod = m >> 6, reg = (m >> 3) & 7;
-    out.mod = mod; out.reg = reg; out.rm = m & 7;
+    const x = m[b + p++];
+    const mod = x >> 6, reg = (x >> 3) & 7;
+    out.mod = mod; out.reg = reg; out.rm = x & 7;
     ri = SLOT_ROW[key * 16 + reg * 2 + (mod === 3 ? 1 : 0)];
-    if (mod !== 3) decodeModRM(out, a32); // an undefined form still consumes its bytes
+    if (mod !== 3) p += decodeModRM(out, m, b + p, a32); // an undefined form still consumes its bytes
   } else {
     ri = SLOT_ROW[key * 16];
     if (ri >= 0 && R_MODRM[ri] !== 0) {
-      const m = next();
-      out.mod = m >> 6; out.reg = (m >> 3) & 7; out.rm = m & 7;
-      if (out.mod !== 3) decodeModRM(out, a32);
+      const x = m[b + p++];
+      out.mod = x >> 6; out.reg = (x >> 3) & 7; out.rm = x & 7;
+      if (out.mod !== 3) p += decodeModRM(out, m, b + p, a32);
     }
   }
-  if (ri < 0) { out.row = UD_ROW; out.ri = -1; out.invalid = true; out.len = curPos; return out; }
+  if (ri < 0) { out.row = UD_ROW; out.ri = -1; out.invalid = true; out.len = p; return out; }
   out.row = ROWS[ri]; out.ri = ri;
   const t = R_TRAITS[ri];
-  if (R_PLUSR[ri] !== 0) out.zreg = b & 7;
+  if (R_PLUSR[ri] !== 0) out.zreg = op & 7;
   // A form that names one full ModRM byte: the other register forms are undefined.
   const rmReq = R_RMREQ[ri];
-  if (rmReq >= 0 && out.rm !== rmReq) { out.row = UD_ROW; out.ri = -1; out.invalid = true; out.len = curPos; return out; }
+  if (rmReq >= 0 && out.rm !== rmReq) { out.row = UD_ROW; out.ri = -1; out.invalid = true; out.len = p; return out; }
   if ((t & T_NP) && (out.rep || o32 !== d32)) out.invalid = true;
   // LOCK is only valid on lockable rows with a memory destination (SDM vol. 2 "LOCK").
   if (out.lock && (!(t & T_LOCK) || out.mod === 3 || R_MODRM[ri] === 0)) out.invalid = true;
@@ -218,61 +245,51 @@ function decodeInsn(eip: number, d32: boolean, out: Insn): Insn {
   }
   const plan = IMM_PLAN[ri];
   if (plan !== 0) {
-    out.imm = immediate(plan & 15, osz, asz);
-    if (plan > 15) out.imm2 = immediate(plan >> 4, osz, asz);
-    else if ((plan & 15) === IM_FAR) out.imm2 = imm(2);
+    const k1 = plan & 15;
+    out.imm = immValue(m, b + p, k1, osz, asz); p += immLength(k1, osz, asz);
+    if (plan > 15) { const k2 = plan >> 4; out.imm2 = immValue(m, b + p, k2, osz, asz); p += immLength(k2, osz, asz); }
+    else if (k1 === IM_FAR) { out.imm2 = m[b + p] | (m[b + p + 1] << 8); p += 2; }
   }
-  out.len = curPos;
+  out.len = p;
   return out;
 }
 
-function immediate(kind: number, osz: number, asz: number): number {
-  switch (kind) {
-    case IM_B: return next();
-    case IM_BS: return (next() << 24) >> 24;
-    case IM_W: return imm(2);
-    case IM_D: return imm(4);
-    case IM_V: return osz === 2 ? imm(2) : imm(4);
-    case IM_REL: return osz === 2 ? (imm(2) << 16) >> 16 : imm(4);
-    case IM_MOFFS: return asz === 2 ? imm(2) : imm(4);
-    default: return osz === 2 ? imm(2) : imm(4); // IM_FAR: the offset; the selector follows
-  }
-}
-
-function decodeModRM(out: Insn, a32: boolean): void {
+/** The memory form of ModRM (mod != 3) at m[a..] after the ModRM byte: SIB and displacement
+ *  into `out`; returns the bytes it took. */
+function decodeModRM(out: Insn, m: Uint8Array, a: number, a32: boolean): number {
   const mod = out.mod, rm = out.rm;
-  if (mod === 3) return;
-  let seg = DS;
+  let seg = DS, p = 0;
   if (!a32) {
     // 16-bit forms: SDM vol. 2 table 2-1. BP-based forms default to SS.
-    const bases = [3, 3, 5, 5, 6, 7, 5, 3];
-    const idx = [6, 7, 6, 7, -1, -1, -1, -1];
-    if (mod === 0 && rm === 6) { out.disp = next() | (next() << 8); }
+    if (mod === 0 && rm === 6) { out.disp = m[a] | (m[a + 1] << 8); p = 2; }
     else {
-      out.base = bases[rm]; out.index = idx[rm];
+      out.base = BASE16[rm]; out.index = INDEX16[rm];
       if (rm === 2 || rm === 3 || rm === 6) seg = SS;
-      if (mod === 1) out.disp = (next() << 24) >> 24;
-      else if (mod === 2) out.disp = next() | (next() << 8);
+      if (mod === 1) { out.disp = (m[a] << 24) >> 24; p = 1; }
+      else if (mod === 2) { out.disp = m[a] | (m[a + 1] << 8); p = 2; }
     }
   } else {
     let base = rm;
     if (rm === 4) {
-      const sib = next();
+      const sib = m[a + p++];
       out.scale = sib >> 6;
       const ix = (sib >> 3) & 7;
       out.index = ix === 4 ? -1 : ix;
       base = sib & 7;
-      if (base === 5 && mod === 0) { base = -1; out.disp = next() | (next() << 8) | (next() << 16) | (next() << 24); }
+      if (base === 5 && mod === 0) { base = -1; out.disp = le32(m, a + p); p += 4; }
     } else if (rm === 5 && mod === 0) {
-      base = -1; out.disp = next() | (next() << 8) | (next() << 16) | (next() << 24);
+      base = -1; out.disp = le32(m, a + p); p += 4;
     }
     out.base = base;
     if (base === ESP || base === EBP) seg = SS;
-    if (mod === 1) out.disp = (next() << 24) >> 24;
-    else if (mod === 2) out.disp = next() | (next() << 8) | (next() << 16) | (next() << 24);
+    if (mod === 1) { out.disp = (m[a + p] << 24) >> 24; p += 1; }
+    else if (mod === 2) { out.disp = le32(m, a + p); p += 4; }
   }
   out.eaSeg = out.seg >= 0 ? out.seg : seg;
+  return p;
 }
+const BASE16 = Int8Array.of(3, 3, 5, 5, 6, 7, 5, 3);
+const INDEX16 = Int8Array.of(6, 7, 6, 7, -1, -1, -1, -1);
 
 /** Decode from a byte array (tests, disassembler). */
 export function decodeBytes(bytes: ArrayLike<number>, eip = 0, d32 = true): Insn {
