@@ -8,7 +8,8 @@ import { BINOPS, UNOPS } from './alu.ts';
 import { shift, shiftDouble } from './shift.ts';
 import { read, readForUpdate, write, size, ea, getReg, setReg } from './operands.ts';
 import { rd, wr, probeSegWrite } from '../cpu/memory.ts';
-import { OK_E, OK_G, OK_I, OK_Z } from '../decode/rows.ts';
+import { OK_E, OK_G, OK_I, OK_Z, OK_AL, OK_EAX, OK_CL, OK_ONE } from '../decode/rows.ts';
+import { EAX, ECX } from '../cpu/regs.ts';
 import * as data from './data.ts';
 import * as stack from './stack.ts';
 import * as control from './control.ts';
@@ -50,6 +51,14 @@ function binopByKinds(fn: BinFn, writeBack: boolean, row: Row): Exec | null {
       if (writeBack) setReg(c, i.reg, sz, r);
     };
   }
+  // The accumulator forms (AL or eAX with an immediate: `add eax, imm32` is the short encoding
+  // assemblers and compilers choose): the register operand is AL or (E)AX at the row's size.
+  if ((k0 === OK_AL || k0 === OK_EAX) && k1 === OK_I) {
+    return (c, i) => {
+      const sz = size(i, 0), r = fn(c, getReg(c, EAX, sz), i.imm, sz);
+      if (writeBack) setReg(c, EAX, sz, r);
+    };
+  }
   return null;
 }
 /** MOV between a register and a register or memory, or from an immediate (same order of
@@ -82,6 +91,20 @@ const shiftExec: Exec = (c, i) => {
   const a = readForUpdate(c, i, 0);
   write(c, i, 0, shift(c, i.reg, a, read(c, i, 1), size(i, 0)));
 };
+/** A shift or rotate of r/m by an immediate, by CL or by 1 (every shift row), with the operand
+ *  access written out as binopByKinds does: the destination's writability probed before the
+ *  read, as readForUpdate does. */
+function shiftByKinds(row: Row): Exec {
+  const [k0, k1] = row.kinds;
+  if (row.kinds.length !== 2 || k0 !== OK_E || (k1 !== OK_I && k1 !== OK_CL && k1 !== OK_ONE) || (k1 === OK_I && row.immAt !== 1)) return shiftExec;
+  return (c, i) => {
+    const sz = size(i, 0), n = k1 === OK_I ? i.imm : k1 === OK_CL ? c.regs[ECX] & 0xff : 1;
+    if (i.mod === 3) { setReg(c, i.rm, sz, shift(c, i.reg, getReg(c, i.rm, sz), n, sz)); return; }
+    const off = ea(c, i), seg = i.eaSeg;
+    probeSegWrite(c, seg, off, sz);
+    wr(c, seg, off, sz, shift(c, i.reg, rd(c, seg, off, sz), n, sz));
+  };
+}
 const shiftdExec: Exec = (c, i) => {
   const a = readForUpdate(c, i, 0);
   const left = (i.row.bytes[1] & 0xf8) === 0xa0;
@@ -111,6 +134,7 @@ export function execFor(row: Row): Exec {
   const m = movByKinds(row);
   if (m) return m;
   if (name in UNOPS) return unop(UNOPS[name]);
+  if (name === 'shift') return shiftByKinds(row);
   const f = NAMED[name];
   if (typeof f !== 'function') throw new Error(`no semantics for ${name} (${row.text})`);
   return f;
