@@ -17,6 +17,7 @@ import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
 import { interpretBlock } from './interpret.ts';
 import { emitRegion, MAX_REGION_INSNS } from './region.ts';
+import { PageMarks, markRange, anyMarked } from './code-marks.ts';
 import './host-flags.ts';
 import type { AccessMode } from './memory-access.ts';
 
@@ -200,16 +201,16 @@ export class Jit {
   /** physical page -> (offset | mode << 12) -> block */
   private pages = new Map<number, Map<number, Block>>();
   private blockCount = 0;
-  /** physical page -> its code marks: [0, 4096) 1 for every byte some block was translated
-   *  from; [4096, 8192) at a block's start offset, its mode key + 1 once a block started there
-   *  (firstVisit). Both go with the page when it is invalidated: rewritten code runs uncached
-   *  first, as new code does. */
-  private codeBytes = new Map<number, Uint8Array>();
-  /** Code marks of dropped pages, cleared, for the next page that gets code: a new 8 KiB typed
-   *  array is a zeroed allocation outside V8's heap and a finalizer for the collector, and a
-   *  page rewritten a thousand times a second (the smc benchmark) made those most of lookup's
+  /** physical page -> its code marks (code-marks.ts): the bytes blocks were translated from,
+   *  and at a block's start offset its mode key + 1 once a block started there (firstVisit).
+   *  Both go with the page when it is invalidated: rewritten code runs uncached first, as new
+   *  code does. */
+  private codeBytes = new Map<number, PageMarks>();
+  /** Code marks of dropped pages, cleared, for the next page that gets code: new typed arrays
+   *  are a zeroed allocation outside V8's heap and a finalizer for the collector, and a page
+   *  rewritten a thousand times a second (the smc benchmark) made those most of lookup's
    *  time. */
-  private freeMarks: Uint8Array[] = [];
+  private freeMarks: PageMarks[] = [];
   /** Every block cached now, for profiles. */
   get blocks(): Block[] {
     const all: Block[] = [];
@@ -247,12 +248,8 @@ export class Jit {
   /** A store hit a code page: drop the page's blocks only if it touched translated bytes
    *  (data sharing a page with code is common and must not cost a retranslation). */
   private codeWrite(pa: number, len: number): void {
-    const pp = pa >>> 12, map = this.codeBytes.get(pp);
-    if (map) {
-      let hit = false;
-      for (let a = pa & 0xfff, e = Math.min(4096, a + len); a < e; a++) if (map[a]) { hit = true; break; }
-      if (!hit) { this.stats.dataWritesToCodePages++; return; }
-    }
+    const pp = pa >>> 12, marks = this.codeBytes.get(pp);
+    if (marks && !anyMarked(marks.bits, pa & 0xfff, Math.min(4096, (pa & 0xfff) + len))) { this.stats.dataWritesToCodePages++; return; }
     this.invalidatePage(pp, 'code-write');
     this.c.smc = true;
   }
@@ -275,7 +272,7 @@ export class Jit {
 
   flushCache(): void {
     for (const pp of this.pages.keys()) this.c.codePages[pp] = 0;
-    for (const bytes of this.codeBytes.values()) this.keepMarks(bytes);
+    for (const marks of this.codeBytes.values()) this.keepMarks(marks);
     this.codeBytes.clear();
     for (const b of this.blocks) { b.valid = false; if (this.opts.instrument && b.count) this.dropped.push(b); }
     this.stats.blocksEvicted += this.blockCount;
@@ -285,13 +282,13 @@ export class Jit {
 
   /** Drop page `pp`'s code marks, keeping the array (cleared) for another page. */
   private recycleMarks(pp: number): void {
-    const bytes = this.codeBytes.get(pp);
-    if (!bytes) return;
+    const marks = this.codeBytes.get(pp);
+    if (!marks) return;
     this.codeBytes.delete(pp);
-    this.keepMarks(bytes);
+    this.keepMarks(marks);
   }
-  private keepMarks(bytes: Uint8Array): void {
-    if (this.freeMarks.length < MAX_FREE_MARKS) { bytes.fill(0); this.freeMarks.push(bytes); }
+  private keepMarks(marks: PageMarks): void {
+    if (this.freeMarks.length < MAX_FREE_MARKS) { marks.clear(); this.freeMarks.push(marks); }
   }
 
   /** Find or build the block at the current EIP. Throws a fault for fetch errors. */
@@ -322,12 +319,20 @@ export class Jit {
     // Its bytes are translated code from now on: a store to them stops the walk (c.smc) and
     // drops whatever is cached from the page.
     if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
-    let bytes = this.codeBytes.get(pp);
-    if (!bytes) { bytes = this.freeMarks.pop() ?? new Uint8Array(8192); this.codeBytes.set(pp, bytes); }
-    // Mark each instruction's bytes (a block may continue through a JMP within its page).
-    for (let k = 0; k < n; k++) { const i = WALK[k]; for (let a = i.eip & 0xfff, e = Math.min(4096, a + i.len); a < e; a++) bytes[a] = 1; }
+    let marks = this.codeBytes.get(pp);
+    if (!marks) { marks = this.freeMarks.pop() ?? new PageMarks(); this.codeBytes.set(pp, marks); }
+    // Mark the instructions' bytes, a contiguous run at a time (a block may continue through a
+    // JMP within its page).
+    const bits = marks.bits;
+    let from = WALK[0].eip & 0xfff, to = from + WALK[0].len;
+    for (let k = 1; k < n; k++) {
+      const i = WALK[k], a = i.eip & 0xfff;
+      if (a !== to) { markRange(bits, from, Math.min(4096, to)); from = a; }
+      to = a + i.len;
+    }
+    markRange(bits, from, Math.min(4096, to));
     this.stats.blocksCompiled++;
-    if (this.firstVisit(bytes, phys & 0xfff, mode)) {
+    if (this.firstVisit(marks.visits, phys & 0xfff, mode)) {
       // A block not seen before runs once from the scratch block without being cached: most
       // code that runs once (boot code, the cold benchmark) never costs a Block or a map entry.
       const t = this.transient;
@@ -374,15 +379,15 @@ export class Jit {
   }
 
   /** Whether the block at page offset `off` for `mode` is translated for the first time since
-   *  its page's code marks `bytes` were made, as far as one mode per offset remembers (blocks
+   *  its page's code marks `visits` were made, as far as one mode per offset remembers (blocks
    *  of two modes at one offset run uncached once more each time the other ran). A page's own
    *  marks are in cache already, where a table of recent translations by physical address
    *  (64 Ki entries) missed the cache on most first visits. Not with instrumentation (profiles
    *  count every run of every block), nor when blocks compile at their first or second run. */
-  private firstVisit(bytes: Uint8Array, off: number, mode: number): boolean {
+  private firstVisit(visits: Uint8Array, off: number, mode: number): boolean {
     if (!this.transients) return false;
-    if (bytes[4096 + off] === mode + 1) return false;
-    bytes[4096 + off] = mode + 1;
+    if (visits[off] === mode + 1) return false;
+    visits[off] = mode + 1;
     return true;
   }
   /** regionAt / 2: the run at which a block notes c.icount (halfAt). */
@@ -765,7 +770,7 @@ const NO_INSNS: Insn[] = [], NO_EXECS: Exec[] = [];
  *  dispatch loop ran all of the cold benchmark's 30 000 first runs in one unoptimized call
  *  (bounding that changed no cold timing measurably). */
 const DISPATCH_BATCH = 4096, CALL_BUDGET = 65536;
-/** Cleared code-mark arrays kept for reuse (Jit.freeMarks): 512 KiB at most. */
+/** Cleared code marks kept for reuse (Jit.freeMarks): 288 KiB at most. */
 const MAX_FREE_MARKS = 64;
 /** Guest instructions per run (from its run regionAt/2) above which a block does not build or
  *  rebuild its page's region (promote). */
