@@ -643,17 +643,28 @@ export class Jit {
     this.crossed = 0;
     const end = c.icount + maxInsns;
     let r: ExitReason | null;
-    do r = this.dispatch(end); while (r === null);
+    do {
+      const d = this.dispatch(end);
+      if (d === null || typeof d === 'string') r = d;
+      else { this.counted(d); r = null; }
+    } while (r === null);
     // Retired in blocks (including the iterations self-looping blocks commit themselves).
     this.stats.instructions += c.icount - start - this.crossed;
     return r;
+  }
+
+  /** Compiled block `b` (outside a region) reached a run that regions count: regionAt / 2
+   *  (halfAt) or a promotion threshold. */
+  private counted(b: Block): void {
+    if (b.runs === this.regionHalf) b.halfAt = this.c.icount;
+    else this.promote(b);
   }
 
   /** Instructions of this run executed outside blocks (page-crossing instructions). */
   private crossed = 0;
 
   /** Run blocks until `end` (or halt or stop); null after DISPATCH_BATCH block runs: call again. */
-  private dispatch(end: number): ExitReason | null {
+  private dispatch(end: number): ExitReason | null | Block {
     const c = this.c, s = this.stats;
     // Each call of a block or region function may retire at most CALL_BUDGET instructions.
     let callEnd = Math.min(end, c.icount + CALL_BUDGET);
@@ -702,10 +713,14 @@ export class Jit {
           this.finishSlowly(at);
           continue;
         }
+        // A compiled block's run that matters to regions (halfAt, promote) goes back to run()
+        // (counted): this loop is optimized long before the first block gets that hot, and code
+        // it had never run (a property access, a call) would deoptimize it there, leaving it
+        // unoptimized until V8 had compiled it again (the cold benchmark: five of its first
+        // ten 1 000-function slices).
         if (b.region === null && b.compiled) {
           const k = ++b.runs;
-          if (k === this.regionHalf) b.halfAt = c.icount;
-          else if (k === this.opts.regionAt || k === STILL_HOT * this.opts.regionAt) this.promote(b);
+          if (k === this.regionHalf || k === this.opts.regionAt || k === STILL_HOT * this.opts.regionAt) return b;
         }
         prev = b;
       } catch (e) {
