@@ -77,6 +77,25 @@ function movByKinds(row: Row): Exec | null {
   if (k0 === OK_Z && k1 === OK_I) return (c, i) => { setReg(c, i.zreg, size(i, 0), i.imm); };
   return null;
 }
+/** IMUL Gv,Ev,I (three operands) and IMUL Gv,Ev (0F AF) with the r/m operand's read written
+ *  out (compilers' multiplications by constants and of two values). */
+function imulByKinds(row: Row): Exec | null {
+  const [k0, k1, k2] = row.kinds;
+  if (k0 !== OK_G || k1 !== OK_E || row.sizes[0] !== row.sizes[1]) return null;
+  if (row.sem === 'imul' && row.kinds.length === 3 && k2 === OK_I && row.immAt === 2) {
+    return (c, i) => {
+      const sz = size(i, 0);
+      setReg(c, i.reg, sz, muldiv.imulTrunc(c, i.mod === 3 ? getReg(c, i.rm, sz) : rd(c, i.eaSeg, ea(c, i), sz), i.imm, sz));
+    };
+  }
+  if (row.sem === 'imul2' && row.kinds.length === 2) {
+    return (c, i) => {
+      const sz = size(i, 0);
+      setReg(c, i.reg, sz, muldiv.imulTrunc(c, getReg(c, i.reg, sz), i.mod === 3 ? getReg(c, i.rm, sz) : rd(c, i.eaSeg, ea(c, i), sz), sz));
+    };
+  }
+  return null;
+}
 function binopGeneric(fn: BinFn, writeBack: boolean): Exec {
   if (!writeBack) return (c, i) => { fn(c, read(c, i, 0), read(c, i, 1), size(i, 0)); };
   return (c, i) => {
@@ -84,8 +103,23 @@ function binopGeneric(fn: BinFn, writeBack: boolean): Exec {
     write(c, i, 0, fn(c, a, read(c, i, 1), size(i, 0)));
   };
 }
-function unop(fn: (c: Cpu, a: number, sz: number) => number): Exec {
-  return (c, i) => { write(c, i, 0, fn(c, readForUpdate(c, i, 0), size(i, 0))); };
+type UnFn = (c: Cpu, a: number, sz: number) => number;
+function unop(fn: UnFn, row: Row): Exec {
+  return unopByKinds(fn, row) ?? ((c, i) => { write(c, i, 0, fn(c, readForUpdate(c, i, 0), size(i, 0))); });
+}
+/** INC/DEC/NEG/NOT of a register (+r) or r/m with the operand access written out, in the
+ *  generic path's order (a memory destination probed for writing before it is read). */
+function unopByKinds(fn: UnFn, row: Row): Exec | null {
+  if (row.kinds.length !== 1) return null;
+  if (row.kinds[0] === OK_Z) return (c, i) => { const sz = size(i, 0); setReg(c, i.zreg, sz, fn(c, getReg(c, i.zreg, sz), sz)); };
+  if (row.kinds[0] !== OK_E) return null;
+  return (c, i) => {
+    const sz = size(i, 0);
+    if (i.mod === 3) { setReg(c, i.rm, sz, fn(c, getReg(c, i.rm, sz), sz)); return; }
+    const off = ea(c, i), seg = i.eaSeg;
+    probeSegWrite(c, seg, off, sz);
+    wr(c, seg, off, sz, fn(c, rd(c, seg, off, sz), sz));
+  };
 }
 const shiftExec: Exec = (c, i) => {
   const a = readForUpdate(c, i, 0);
@@ -133,8 +167,10 @@ export function execFor(row: Row): Exec {
   if (name in BINOPS) return binop(BINOPS[name], !(row.traits & T_NOWB), row);
   const m = movByKinds(row);
   if (m) return m;
-  if (name in UNOPS) return unop(UNOPS[name]);
+  if (name in UNOPS) return unop(UNOPS[name], row);
   if (name === 'shift') return shiftByKinds(row);
+  const im = imulByKinds(row);
+  if (im) return im;
   const f = NAMED[name];
   if (typeof f !== 'function') throw new Error(`no semantics for ${name} (${row.text})`);
   return f;
