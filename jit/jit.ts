@@ -316,21 +316,7 @@ export class Jit {
     this.walked = null;
     const n = formBlock(c, eip, phys, (mode & 4) !== 0, this.maxInsns, WALK);
     if (n === 0) { bail(this.stats, 'insn-crosses-page'); return null; }
-    // Its bytes are translated code from now on: a store to them stops the walk (c.smc) and
-    // drops whatever is cached from the page.
-    if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
-    let marks = this.codeBytes.get(pp);
-    if (!marks) { marks = this.freeMarks.pop() ?? new PageMarks(); this.codeBytes.set(pp, marks); }
-    // Mark the instructions' bytes, a contiguous run at a time (a block may continue through a
-    // JMP within its page).
-    const bits = marks.bits;
-    let from = WALK[0].eip & 0xfff, to = from + WALK[0].len;
-    for (let k = 1; k < n; k++) {
-      const i = WALK[k], a = i.eip & 0xfff;
-      if (a !== to) { markRange(bits, from, Math.min(4096, to)); from = a; }
-      to = a + i.len;
-    }
-    markRange(bits, from, Math.min(4096, to));
+    const marks = this.markTranslated(pp, n);
     this.stats.blocksCompiled++;
     if (this.firstVisit(marks.visits, phys & 0xfff, mode)) {
       // A block not seen before runs once from the scratch block without being cached: most
@@ -344,7 +330,12 @@ export class Jit {
       this.stats.firstRuns++;
       return t;
     }
-    if (this.blockCount >= this.opts.maxBlocks) { this.flushCache(); m = undefined; }
+    if (this.blockCount >= this.opts.maxBlocks) {
+      // The flush drops every page's protection and marks, this one's too: its bytes are
+      // translated code all the same (tests/jit/cache-bound.test.ts).
+      this.flushCache(); m = undefined;
+      this.markTranslated(pp, n);
+    }
     const blk = this.makeBlock(WALK, n, phys, eip, mode);
     if (this.transients) {
       // Its second run: it keeps the scratch instructions (the scratch block gets new ones).
@@ -356,6 +347,27 @@ export class Jit {
     if (this.blockCount > this.stats.peakBlocks) this.stats.peakBlocks = this.blockCount;
     if (this.opts.tierUp <= 0) { this.compile(blk); this.promote(blk); }
     return blk;
+  }
+
+  /** The bytes of the block formed into WALK[0..n) on physical page `pp` are translated code
+   *  from now on: a store to them stops the walk (c.smc) and drops whatever is cached from the
+   *  page. Returns the page's marks. */
+  private markTranslated(pp: number, n: number): PageMarks {
+    const c = this.c;
+    if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
+    let marks = this.codeBytes.get(pp);
+    if (!marks) { marks = this.freeMarks.pop() ?? new PageMarks(); this.codeBytes.set(pp, marks); }
+    // Mark the instructions' bytes, a contiguous run at a time (a block may continue through a
+    // JMP within its page).
+    const bits = marks.bits;
+    let from = WALK[0].eip & 0xfff, to = from + WALK[0].len;
+    for (let k = 1; k < n; k++) {
+      const i = WALK[k], a = i.eip & 0xfff;
+      if (a !== to) { markRange(bits, from, Math.min(4096, to)); from = a; }
+      to = a + i.len;
+    }
+    markRange(bits, from, Math.min(4096, to));
+    return marks;
   }
 
   /** A new block of `insns[0..n)`: interpreted for its first `tierUp` runs, then compiled. It
