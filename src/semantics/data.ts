@@ -9,12 +9,18 @@ import { read, readForUpdate, write, size, ea, getReg, setReg } from './operands
 import { rd, wr, rd8, probeSegWrite } from '../cpu/memory.ts';
 
 export function mov(c: Cpu, i: Insn): void { write(c, i, 0, read(c, i, 1)); }
-export function movzx(c: Cpu, i: Insn): void { write(c, i, 0, read(c, i, 1)); }
-export function movsx(c: Cpu, i: Insn): void {
-  const v = read(c, i, 1);
-  write(c, i, 0, size(i, 1) === 1 ? (v << 24) >> 24 : (v << 16) >> 16);
+// MOVZX/MOVSX (Gv,Eb and Gv,Ew) and LEA (Gv,M) have one operand form each: the access is
+// written out rather than switched on operand kinds (the first tier runs every instruction
+// through these).
+export function movzx(c: Cpu, i: Insn): void {
+  const s = size(i, 1);
+  setReg(c, i.reg, size(i, 0), i.mod === 3 ? getReg(c, i.rm, s) : rd(c, i.eaSeg, ea(c, i), s));
 }
-export function lea(c: Cpu, i: Insn): void { write(c, i, 0, ea(c, i)); }
+export function movsx(c: Cpu, i: Insn): void {
+  const s = size(i, 1), v = i.mod === 3 ? getReg(c, i.rm, s) : rd(c, i.eaSeg, ea(c, i), s);
+  setReg(c, i.reg, size(i, 0), s === 1 ? (v << 24) >> 24 : (v << 16) >> 16);
+}
+export function lea(c: Cpu, i: Insn): void { setReg(c, i.reg, size(i, 0), ea(c, i)); }
 
 export function xchg(c: Cpu, i: Insn): void {
   const a = readForUpdate(c, i, 0), b = read(c, i, 1);

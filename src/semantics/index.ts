@@ -96,6 +96,24 @@ function imulByKinds(row: Row): Exec | null {
   }
   return null;
 }
+/** PUSH of a register (+r) or an immediate, and POP into a register (+r): the common stack
+ *  forms, without the operand-kind tests of stack.ts's push and pop (which keep the segment
+ *  register and r/m forms). Same order: PUSH reads its operand before ESP moves (PUSH ESP
+ *  pushes the old value); POP reads the top of the stack, then moves ESP, then writes. */
+function stackByKinds(row: Row): Exec | null {
+  if (row.kinds.length !== 1) return null;
+  const k = row.kinds[0];
+  if (row.sem === 'push' && k === OK_Z) return (c, i) => { stack.pushValue(c, getReg(c, i.zreg, i.osz), i.osz); };
+  if (row.sem === 'push' && k === OK_I) return (c, i) => { stack.pushValue(c, i.imm, i.osz); };
+  if (row.sem === 'pop' && k === OK_Z) {
+    return (c, i) => {
+      const sz = i.osz, v = stack.peek(c, sz);
+      stack.setSp(c, stack.spAdd(c, sz));
+      setReg(c, i.zreg, sz, v);
+    };
+  }
+  return null;
+}
 function binopGeneric(fn: BinFn, writeBack: boolean): Exec {
   if (!writeBack) return (c, i) => { fn(c, read(c, i, 0), read(c, i, 1), size(i, 0)); };
   return (c, i) => {
@@ -169,7 +187,7 @@ export function execFor(row: Row): Exec {
   if (m) return m;
   if (name in UNOPS) return unop(UNOPS[name], row);
   if (name === 'shift') return shiftByKinds(row);
-  const im = imulByKinds(row);
+  const im = imulByKinds(row) ?? stackByKinds(row);
   if (im) return im;
   const f = NAMED[name];
   if (typeof f !== 'function') throw new Error(`no semantics for ${name} (${row.text})`);
