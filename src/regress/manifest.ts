@@ -23,6 +23,8 @@ export interface RegressCase {
   clock: 'virtual' | 'host';
   p2m: 'shuffle' | 'identity';
   singleStep: boolean;
+  /** The JIT's code cache bound in blocks (`xenjit run --code-cache`); undefined: its default. */
+  codeCache?: number;
   disks: DiskEntry[];
   /** Bytes typed on the console before the guest starts (the JSON string as is). */
   consoleInput?: string;
@@ -54,8 +56,8 @@ export class ManifestError extends Error {
 
 export const DEFAULTS = { memoryMiB: 64, clock: 'virtual', maxInstructions: 2_000_000_000, timeoutSeconds: 600, exit: 0 } as const;
 
-const CASE_FIELDS = ['name', 'image', 'memory', 'cmdline', 'module', 'clock', 'p2m', 'singleStep', 'disks', 'consoleInput', 'xenstore', 'exit', 'golden', 'patterns', 'forbid', 'limits', 'comment'];
-const DEFAULT_FIELDS = ['memory', 'cmdline', 'clock', 'p2m', 'singleStep', 'exit', 'limits', 'comment'];
+const CASE_FIELDS = ['name', 'image', 'memory', 'cmdline', 'module', 'clock', 'p2m', 'singleStep', 'codeCache', 'disks', 'consoleInput', 'xenstore', 'exit', 'golden', 'patterns', 'forbid', 'limits', 'comment'];
+const DEFAULT_FIELDS = ['memory', 'cmdline', 'clock', 'p2m', 'singleStep', 'codeCache', 'exit', 'limits', 'comment'];
 const TOP_FIELDS = ['name', 'defaults', 'cases', 'comment'];
 /** Case names become JUnit names, --filter targets and file names in messages: keep them plain. */
 const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*(\/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$/;
@@ -156,7 +158,7 @@ class Checker {
 /** Settings a case inherits from the manifest's `defaults`. */
 interface Inherited {
   memoryMiB: number; cmdline: string; clock: 'virtual' | 'host'; p2m: 'shuffle' | 'identity';
-  singleStep: boolean; exit: number; maxInstructions: number; timeoutSeconds: number;
+  singleStep: boolean; codeCache?: number; exit: number; maxInstructions: number; timeoutSeconds: number;
 }
 
 function limits(ck: Checker, v: Json, at: string, into: { maxInstructions: number; timeoutSeconds: number }): void {
@@ -174,6 +176,7 @@ function options(ck: Checker, o: Record<string, Json>, at: string, into: Inherit
   if (o.clock !== undefined) { const v = ck.oneOf(o.clock, p('clock'), ['virtual', 'host'] as const); if (v) into.clock = v; }
   if (o.p2m !== undefined) { const v = ck.oneOf(o.p2m, p('p2m'), ['shuffle', 'identity'] as const); if (v) into.p2m = v; }
   if (o.singleStep !== undefined) { const v = ck.bool(o.singleStep, p('singleStep')); if (v !== undefined) into.singleStep = v; }
+  if (o.codeCache !== undefined) { const v = ck.int(o.codeCache, p('codeCache'), 16, 1 << 24, ' (blocks)'); if (v !== undefined) into.codeCache = v; }
   if (o.exit !== undefined) { const v = ck.exit(o.exit, p('exit')); if (v !== undefined) into.exit = v; }
   if (o.limits !== undefined) limits(ck, o.limits, p('limits'), into);
   if (o.comment !== undefined) ck.string(o.comment, p('comment'));

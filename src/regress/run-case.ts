@@ -41,6 +41,7 @@ export function runCase(c: RegressCase): CaseRun {
   try {
     const o: GuestOptions = {
       memoryMiB: c.memoryMiB, cmdline: c.cmdline, clock: c.clock, p2m: c.p2m, singleStep: c.singleStep,
+      jit: c.codeCache === undefined ? undefined : { maxBlocks: c.codeCache },
       module: c.module === undefined ? undefined : readImage(c.module, 'module '),
       disks: scratchDisks(c.disks, () => (tmp ??= mkdtempSync(join(tmpdir(), 'xenjit-regress-disk-')))), consoleInput: c.consoleInput, xenstore: c.xenstore, onConsole,
     };

@@ -57,6 +57,7 @@ describe('regress manifest', () => {
     expect(one({ xenstore: { a: 1 } })).toEqual(['cases[0] (k).xenstore["a"]: must be a string, not 1']);
     expect(one({ consoleInput: 7 })).toEqual(['cases[0] (k).consoleInput: must be a string, not 7']);
     expect(one({ singleStep: 'yes' })).toEqual(['cases[0] (k).singleStep: must be true or false, not "yes"']);
+    expect(one({ codeCache: 8 })).toEqual(['cases[0] (k).codeCache: must be an integer from 16 to 16777216 (blocks), not 8']);
     expect(one({ golden: '' })).toEqual(['cases[0] (k).golden: must be a non-empty file name']);
     expect(one({ colour: 'red' })[0]).toMatch(/^cases\[0\] \(k\)\.colour: unknown field \(known: name, image,/);
     expect(one({ image: undefined })).toEqual(['cases[0] (k).image: missing (the kernel image to boot)']);
