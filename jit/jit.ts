@@ -657,7 +657,7 @@ export class Jit {
     let r: ExitReason | null;
     do {
       const d = this.dispatch(end);
-      if (d === null || typeof d === 'string') r = d;
+      if (d === STEP) { this.stepOutside(); r = null; } else if (d === null || typeof d === 'string') r = d;
       else { this.counted(d); r = null; }
     } while (r === null);
     // Retired in blocks (including the iterations self-looping blocks commit themselves).
@@ -672,11 +672,28 @@ export class Jit {
     else this.promote(b);
   }
 
+  /** Execute the instruction at EIP outside any block (it crosses a page: lookup formed no
+   *  block), delivering its fault as the dispatch loop would. Outside the dispatch loop for
+   *  the same reason as `counted`: the loop, optimized before the first such instruction (or
+   *  with the few executors seen by then inlined), was deoptimized there ("wrong call target"
+   *  in two of eight fresh cold-benchmark runs, in its 3rd and 6th slices). */
+  private stepOutside(): void {
+    const c = this.c;
+    try {
+      const k = this.stepCrossing();
+      c.icount += k; this.crossed += k;
+    } catch (e) {
+      if (e !== FAULT) throw e;
+      this.stats.faults++;
+      this.deliverFault();
+    }
+  }
+
   /** Instructions of this run executed outside blocks (page-crossing instructions). */
   private crossed = 0;
 
   /** Run blocks until `end` (or halt or stop); null after DISPATCH_BATCH block runs: call again. */
-  private dispatch(end: number): ExitReason | null | Block {
+  private dispatch(end: number): ExitReason | null | Block | typeof STEP {
     const c = this.c, s = this.stats;
     // Each call of a block or region function may retire at most CALL_BUDGET instructions.
     let callEnd = Math.min(end, c.icount + CALL_BUDGET);
@@ -708,7 +725,7 @@ export class Jit {
             p.succEip = c.eip; p.succ = b; p.succGen = c.tlbGen;
           }
         }
-        if (b === null) { const k = this.stepCrossing(); c.icount += k; this.crossed += k; prev = null; continue; }
+        if (b === null) return STEP;
         // A region left for a compiled block of its page: count it (regrow).
         if (p !== null && p.region !== null && b.region === null && b.compiled && (b.phys >>> 12) === (p.phys >>> 12) && b.mode === p.mode &&
           ++p.region.missed === p.region.regrowAt) this.regrow(p.region);
@@ -809,6 +826,8 @@ const SLOW_STEPS_UNGUARD = 64;
 /** A block outside its page's region that reaches this many times `regionAt` runs rebuilds the
  *  region (promote). */
 const STILL_HOT = 2;
+/** What dispatch returns for an instruction to be run outside any block (Jit.stepOutside). */
+const STEP = 'step';
 /** The first tier's scratch block: formed into again for every walk of another block. */
 const WALK: Insn[] = [];
 /** What a mode key (Jit.modeKey) lets generated code assume. */
