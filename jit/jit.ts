@@ -658,7 +658,7 @@ export class Jit {
     do {
       const d = this.dispatch(end);
       if (d === STEP) { this.stepOutside(); r = null; } else if (d === null || typeof d === 'string') r = d;
-      else { this.counted(d); r = null; }
+      else { if (c.slowStep !== 0) this.leftForSlowStep(d); else this.counted(d); r = null; }
     } while (r === null);
     // Retired in blocks (including the iterations self-looping blocks commit themselves).
     this.stats.instructions += c.icount - start - this.crossed;
@@ -682,6 +682,24 @@ export class Jit {
     try {
       const k = this.stepCrossing();
       c.icount += k; this.crossed += k;
+    } catch (e) {
+      if (e !== FAULT) throw e;
+      this.stats.faults++;
+      this.deliverFault();
+    }
+  }
+
+  /** Block `b`'s generated code (or its region's) left before an instruction whose guarded
+   *  access missed (c.slowStep: the member, 1-based): the rest of the block runs through its
+   *  semantics from that instruction on, and code that keeps leaving is compiled again without
+   *  guards (unguard). */
+  private leftForSlowStep(b: Block): void {
+    const c = this.c;
+    const at = b.region !== null ? b.region.members[c.slowStep - 1] : b;
+    c.slowStep = 0; bail(this.stats, 'guarded-access');
+    if (++(b.region ?? b).slowSteps === SLOW_STEPS_UNGUARD) this.unguard(b);
+    try {
+      this.finishSlowly(at);
     } catch (e) {
       if (e !== FAULT) throw e;
       this.stats.faults++;
@@ -732,16 +750,9 @@ export class Jit {
         c.smc = false;
         const n = b.fn(b.fE, b.fI, b);
         c.icount += n; s.blockRuns++;
-        if (c.slowStep !== 0) {
-          // The code left before an instruction whose guarded access missed: the rest of the
-          // block runs through its semantics, from that instruction on.
-          const at = b.region !== null ? b.region.members[c.slowStep - 1] : b;
-          c.slowStep = 0; bail(s, 'guarded-access');
-          if (++(b.region ?? b).slowSteps === SLOW_STEPS_UNGUARD) this.unguard(b);
-          b = null; prev = null;
-          this.finishSlowly(at);
-          continue;
-        }
+        // The code left before an instruction whose guarded access missed: run() finishes
+        // the block (slowly), outside this loop as for `counted`.
+        if (c.slowStep !== 0) return b;
         // A compiled block's run that matters to regions (halfAt, promote) goes back to run()
         // (counted): this loop is optimized long before the first block gets that hot, and code
         // it had never run (a property access, a call) would deoptimize it there, leaving it
