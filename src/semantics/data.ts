@@ -5,7 +5,7 @@ import type { Insn } from '../decode/decoder.ts';
 import { getFlags, setStatus, testCC, getCF, sizeMask } from '../cpu/flags.ts';
 import { add, sub } from './alu.ts';
 import { CF, PF, AF, ZF, SF, EAX, EBX, ECX, EDX, DS } from '../cpu/regs.ts';
-import { read, readForUpdate, write, size, ea, getReg, setReg } from './operands.ts';
+import { read, readForUpdate, write, size, ea, getReg, setReg, readRm } from './operands.ts';
 import { rd, wr, rd8, probeSegWrite } from '../cpu/memory.ts';
 
 export function mov(c: Cpu, i: Insn): void { write(c, i, 0, read(c, i, 1)); }
@@ -14,10 +14,10 @@ export function mov(c: Cpu, i: Insn): void { write(c, i, 0, read(c, i, 1)); }
 // through these).
 export function movzx(c: Cpu, i: Insn): void {
   const s = size(i, 1);
-  setReg(c, i.reg, size(i, 0), i.mod === 3 ? getReg(c, i.rm, s) : rd(c, i.eaSeg, ea(c, i), s));
+  setReg(c, i.reg, size(i, 0), readRm(c, i, s));
 }
 export function movsx(c: Cpu, i: Insn): void {
-  const s = size(i, 1), v = i.mod === 3 ? getReg(c, i.rm, s) : rd(c, i.eaSeg, ea(c, i), s);
+  const s = size(i, 1), v = readRm(c, i, s);
   setReg(c, i.reg, size(i, 0), s === 1 ? (v << 24) >> 24 : (v << 16) >> 16);
 }
 export function lea(c: Cpu, i: Insn): void { setReg(c, i.reg, size(i, 0), ea(c, i)); }

@@ -6,7 +6,7 @@ import type { Insn } from '../decode/decoder.ts';
 import { ROWS, T_NOWB, type Row } from '../decode/rows.ts';
 import { BINOPS, UNOPS } from './alu.ts';
 import { shift, shiftDouble } from './shift.ts';
-import { read, readForUpdate, write, size, ea, getReg, setReg } from './operands.ts';
+import { read, readForUpdate, write, size, ea, getReg, setReg, readRm } from './operands.ts';
 import { rd, wr, probeSegWrite } from '../cpu/memory.ts';
 import { OK_E, OK_G, OK_I, OK_Z, OK_AL, OK_EAX, OK_CL, OK_ONE } from '../decode/rows.ts';
 import { EAX, ECX } from '../cpu/regs.ts';
@@ -47,7 +47,7 @@ function binopByKinds(fn: BinFn, writeBack: boolean, row: Row): Exec | null {
   if (k0 === OK_G && k1 === OK_E) {
     return (c, i) => {
       const sz = size(i, 0), a = getReg(c, i.reg, sz);
-      const r = fn(c, a, i.mod === 3 ? getReg(c, i.rm, sz) : rd(c, i.eaSeg, ea(c, i), sz), sz);
+      const r = fn(c, a, readRm(c, i, sz), sz);
       if (writeBack) setReg(c, i.reg, sz, r);
     };
   }
@@ -73,7 +73,7 @@ function movByKinds(row: Row): Exec | null {
       if (i.mod === 3) setReg(c, i.rm, sz, v); else wr(c, i.eaSeg, ea(c, i), sz, v);
     };
   }
-  if (k0 === OK_G && k1 === OK_E) return (c, i) => { const sz = size(i, 0); setReg(c, i.reg, sz, i.mod === 3 ? getReg(c, i.rm, sz) : rd(c, i.eaSeg, ea(c, i), sz)); };
+  if (k0 === OK_G && k1 === OK_E) return (c, i) => { const sz = size(i, 0); setReg(c, i.reg, sz, readRm(c, i, sz)); };
   if (k0 === OK_Z && k1 === OK_I) return (c, i) => { setReg(c, i.zreg, size(i, 0), i.imm); };
   return null;
 }
@@ -85,13 +85,13 @@ function imulByKinds(row: Row): Exec | null {
   if (row.sem === 'imul' && row.kinds.length === 3 && k2 === OK_I && row.immAt === 2) {
     return (c, i) => {
       const sz = size(i, 0);
-      setReg(c, i.reg, sz, muldiv.imulTrunc(c, i.mod === 3 ? getReg(c, i.rm, sz) : rd(c, i.eaSeg, ea(c, i), sz), i.imm, sz));
+      setReg(c, i.reg, sz, muldiv.imulTrunc(c, readRm(c, i, sz), i.imm, sz));
     };
   }
   if (row.sem === 'imul2' && row.kinds.length === 2) {
     return (c, i) => {
       const sz = size(i, 0);
-      setReg(c, i.reg, sz, muldiv.imulTrunc(c, getReg(c, i.reg, sz), i.mod === 3 ? getReg(c, i.rm, sz) : rd(c, i.eaSeg, ea(c, i), sz), sz));
+      setReg(c, i.reg, sz, muldiv.imulTrunc(c, getReg(c, i.reg, sz), readRm(c, i, sz), sz));
     };
   }
   return null;

@@ -26,6 +26,11 @@ export function setReg(c: Cpu, r: number, sz: number, v: number): void {
   else c.regs[r - 4] = (c.regs[r - 4] & ~0xff00) | ((v & 0xff) << 8);
 }
 
+/** The r/m operand (ModRM register or memory) at size `sz`. */
+export function readRm(c: Cpu, i: Insn, sz: number): number {
+  return i.mod === 3 ? getReg(c, i.rm, sz) : rd(c, i.eaSeg, ea(c, i), sz);
+}
+
 /** Size in bytes of operand n. */
 export function size(i: Insn, n: number): number {
   return sizeBytes(i.row.sizes[n], i.osz);
@@ -49,7 +54,7 @@ export function memOff(c: Cpu, i: Insn, n: number): number {
 export function read(c: Cpu, i: Insn, n: number): number {
   const r = i.row;
   switch (r.kinds[n]) {
-    case OK_E: return i.mod === 3 ? getReg(c, i.rm, size(i, n)) : rd(c, i.eaSeg, ea(c, i), size(i, n));
+    case OK_E: return readRm(c, i, size(i, n));
     case OK_G: return getReg(c, i.reg, size(i, n));
     case OK_Z: return getReg(c, i.zreg, size(i, n));
     case OK_I: return n === r.immAt ? i.imm : i.imm2;
