@@ -619,9 +619,7 @@ export class Jit {
       sem = this.peekSem();
       c.icount += this.stepCrossing(); // counted in stats.instructions by run()
     } catch (e) {
-      if (e !== FAULT) throw e;
-      this.stats.faults++;
-      this.deliverFault();
+      this.faultedOutside(e);
       return;
     }
     if (sem === 'int' || sem === 'int3' || sem === 'into' || sem === 'int1' || c.stopped) return;
@@ -683,9 +681,7 @@ export class Jit {
       const k = this.stepCrossing();
       c.icount += k; this.crossed += k;
     } catch (e) {
-      if (e !== FAULT) throw e;
-      this.stats.faults++;
-      this.deliverFault();
+      this.faultedOutside(e);
     }
   }
 
@@ -701,10 +697,16 @@ export class Jit {
     try {
       this.finishSlowly(at);
     } catch (e) {
-      if (e !== FAULT) throw e;
-      this.stats.faults++;
-      this.deliverFault();
+      this.faultedOutside(e);
     }
+  }
+
+  /** Deliver a CPU fault `e` raised by an instruction run outside the dispatch loop's blocks
+   *  (its retired count already fixed up); anything else is rethrown. */
+  private faultedOutside(e: unknown): void {
+    if (e !== FAULT) throw e;
+    this.stats.faults++;
+    this.deliverFault();
   }
 
   /** Instructions of this run executed outside blocks (page-crossing instructions). */
