@@ -11,20 +11,25 @@ import { FAULT } from '../src/cpu/fault.ts';
 export const MAX_BLOCK_INSNS = 64;
 /** Rows whose result depends on the retired-instruction count (system.ts: TSC = tsc + icount):
  *  they start a block of their own. */
-const COUNT_READER = new Uint8Array(ROWS.length);
+export const COUNT_READER = new Uint8Array(ROWS.length);
 for (const r of ROWS) if (r.sem === 'rdtsc' || r.sem === 'rdmsr' || r.sem === 'wrmsr') COUNT_READER[r.index] = 1;
 /** Rows of a direct JMP (rel8/rel16/rel32), which block formation may follow. */
 const DIRECT_JMP = new Uint8Array(ROWS.length);
 for (const r of ROWS) if (r.sem === 'jmp' && r.operands[0]?.kind === 'J') DIRECT_JMP[r.index] = 1;
 
-/** The target of a direct 32-bit JMP that block formation may continue at: on the block's
- *  linear page (so on its physical page) and not among the block's first `n` instructions. */
-function followedJump(insn: Insn, start: number, insns: Insn[], n: number): number | null {
-  if (insn.ri < 0 || DIRECT_JMP[insn.ri] === 0 || insn.osz !== 4 || insn.invalid) return null;
+/** The target of a direct 32-bit JMP that block formation may continue at, if it is on the
+ *  block's linear page (so on its physical page), else -1. The target must also not be in the
+ *  block yet (an EIP appears once in a block; fault accounting relies on it): the caller asks. */
+export function followedJump(insn: Insn, start: number): number {
+  if (insn.ri < 0 || DIRECT_JMP[insn.ri] === 0 || insn.osz !== 4 || insn.invalid) return -1;
   const to = (insn.eip + insn.len + insn.imm) | 0;
-  if ((to >>> 12) !== (start >>> 12)) return null;
-  if (findEip(insns, n, to) >= 0) return null;
-  return to;
+  return (to >>> 12) === (start >>> 12) ? to : -1;
+}
+
+/** Whether the block ends after `insn` (row traits `t`): a jump, a block-ending state change,
+ *  a privileged or I/O instruction, a repeated string instruction, an invalid encoding. */
+export function endsAfter(insn: Insn, t: number): boolean {
+  return insn.invalid || (t & (T_JUMP | T_END | T_PRIV | T_IO)) !== 0 || ((t & (T_REP | T_REPCC)) !== 0 && insn.rep !== 0);
 }
 
 function findEip(insns: Insn[], n: number, eip: number): number {
@@ -61,9 +66,9 @@ export function formBlock(c: Cpu, eip: number, phys: number, d32: boolean, maxIn
     const t = ri >= 0 ? R_TRAITS[ri] : insn.row.traits;
     // A direct JMP to an instruction on the same page that is not in the block yet: the block
     // goes on there (a superblock), so loops tested at the top become one block.
-    const to = followedJump(insn, eip, out, n);
-    if (to !== null && n < maxInsns) { pa = (phys & ~0xfff) + (to & 0xfff); ip = to; followed = true; continue; }
-    if (insn.invalid || (t & (T_JUMP | T_END | T_PRIV | T_IO)) || ((t & (T_REP | T_REPCC)) && insn.rep)) break;
+    const to = followedJump(insn, eip);
+    if (to !== -1 && n < maxInsns && findEip(out, n, to) < 0) { pa = (phys & ~0xfff) + (to & 0xfff); ip = to; followed = true; continue; }
+    if (endsAfter(insn, t)) break;
     if (pa >= pageEnd) break;
     // After a followed JMP the code may fall into instructions the block already has: end
     // there (an EIP appears once in a block; fault accounting relies on it).

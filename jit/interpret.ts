@@ -4,10 +4,12 @@
 // compiling. Code that runs once or a few times (boot code, GRUB's module loaders, the cold
 // benchmark) then costs a decode and a walk, not a JavaScript compilation (~0.1-0.2 ms a block).
 import type { Cpu } from '../src/cpu/state.ts';
-import { Insn } from '../src/decode/decoder.ts';
+import { Insn, decodeIn, decodedPastEnd, R_TRAITS } from '../src/decode/decoder.ts';
 import { ROWS, T_PRIV, T_IOPL, T_JUMP } from '../src/decode/rows.ts';
+import { FAULT } from '../src/cpu/fault.ts';
 import { EXEC } from '../src/semantics/index.ts';
 import { setsEip, mayStore } from './emit.ts';
+import { COUNT_READER, followedJump, endsAfter, MAX_BLOCK_INSNS } from './block.ts';
 
 // Per row, what the walk needs besides the instruction (computed once: the walk asks for every
 // instruction it runs): W_SETS_EIP the row sets EIP itself; W_STORES_REG/W_STORES_MEM it may
@@ -43,4 +45,67 @@ export function interpretBlock(c: Cpu, I: Insn[], n: number, ud: () => never, gp
     else if ((f & (i.mod === 3 ? W_STORES_REG : W_STORES_MEM)) && c.smc) { c.eip = (i.eip + i.len) | 0; return k + 1 - from; }
   }
   return n - from;
+}
+
+/** runOnce's instruction, decoded into again for every instruction it runs. */
+const ONCE = new Insn();
+/** The EIPs runOnce has run in its block so far (block formation's followed-JMP rule). */
+const ONCE_EIPS = new Int32Array(MAX_BLOCK_INSNS);
+
+/** The last instruction the last runOnce ran (what the mode after it depends on). */
+export function ranOnceLast(): Insn { return ONCE; }
+
+/** Run the block that starts at `eip` (its linear page maps to physical `phys`) once, without
+ *  forming it: each instruction is decoded from the page and run before the next is decoded,
+ *  and the block ends where block formation (block.ts) would end it, so a block runs the same
+ *  instructions between two visits of the dispatch loop (its interrupt windows) whether it
+ *  runs once or is cached. Code that runs once (boot code, the cold benchmark) costs no
+ *  instruction list and no code marks: nothing is kept of it, so a store into its bytes has
+ *  nothing to drop, and an instruction that rewrites a later one of its own block is decoded
+ *  after the store, as the CPU fetches it (SDM vol. 3 §11.6). Returns the instructions
+ *  retired; -1: the first instruction crosses the page end (nothing ran). A fault leaves EIP
+ *  at the faulting instruction with the instructions before it counted in c.icount; an
+ *  instruction too long to decode after the first ends the block before it (it faults when it
+ *  is reached, as the first of a block). */
+export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsns: number, ud: () => never, gp0: () => never): number {
+  const i = ONCE, pageBase = phys & ~0xfff, pageEnd = pageBase + 4096;
+  let pa = phys, ip = eip, n = 0, followed = false, decoding = false;
+  try {
+    while (n < maxInsns) {
+      decoding = true;
+      decodeIn(c.mem, pa, pageEnd, ip, d32, i);
+      decoding = false;
+      if (decodedPastEnd()) { if (n === 0) return -1; break; }
+      const ri = i.ri;
+      if (n > 0 && ri >= 0 && COUNT_READER[ri]) break;
+      c.eip = ip;
+      if (i.invalid) ud();
+      const f = WALK_FACTS[ri];
+      if ((f & W_PRIV) && c.cpl !== 0) gp0();
+      if ((f & W_IOPL) && c.cpl > ((c.flags >> 12) & 3)) gp0();
+      const e = EXEC[ri];
+      if (e === undefined) ud();
+      e(c, i);
+      ONCE_EIPS[n++] = ip;
+      const len = i.len;
+      if (!(f & W_SETS_EIP)) c.eip = (ip + len) | 0;
+      const to = followedJump(i, eip);
+      if (to !== -1 && n < maxInsns && !ranAt(n, to)) { pa = pageBase + (to & 0xfff); ip = to; followed = true; continue; }
+      if (endsAfter(i, R_TRAITS[ri])) break;
+      pa += len; ip = (ip + len) | 0;
+      if (pa >= pageEnd) break;
+      if (followed && ranAt(n, ip)) break;
+    }
+  } catch (e) {
+    if (e !== FAULT) throw e;
+    if (decoding && n > 0) return n;
+    c.icount += n;
+    throw e;
+  }
+  return n;
+}
+
+function ranAt(n: number, eip: number): boolean {
+  for (let k = 0; k < n; k++) if (ONCE_EIPS[k] === eip) return true;
+  return false;
 }

@@ -15,7 +15,7 @@ import { emitBlock, setsEip, rowSetsEip, hex } from './emit.ts';
 import { newStats, bail, type JitStats } from './stats.ts';
 import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
-import { interpretBlock } from './interpret.ts';
+import { interpretBlock, runOnce, ranOnceLast } from './interpret.ts';
 import { emitRegion, MAX_REGION_INSNS } from './region.ts';
 import { PageMarks, markRange, anyMarked } from './code-marks.ts';
 import './host-flags.ts';
@@ -46,8 +46,9 @@ export interface Block {
   eip: number;
   mode: number;
   fn: BlockFn;
-  /** The instructions: empty after the first run (the first tier's scratch block held them),
-   *  kept from the second run on (from the start with instrumentation on). */
+  /** The instructions: empty while the first tier's scratch block holds them (a block cached
+   *  at its first run, cacheFirstRun), kept from then on (from the start with instrumentation
+   *  on). */
   insns: Insn[];
   execs: Exec[];
   /** Number of instructions. */
@@ -145,8 +146,8 @@ export interface JitOptions {
   regions: boolean;
   /** Runs after which a compiled block joins its page's region (with tierUp 0: at once). */
   regionAt: number;
-  /** Cache a block from its first run (else a block translated for the first time runs once
-   *  from the first tier's scratch block without being cached). */
+  /** Cache a block from its first run (else a block's first visit runs it once straight from
+   *  the guest's bytes, neither formed nor cached: interpret.ts runOnce). */
   cacheFirstRun: boolean;
   /** Runs of compiled blocks of a region's page, right after the region left for them, at which
    *  the region is built again with them (Jit.regrow); doubles with every build; 0: never. */
@@ -232,6 +233,7 @@ export class Jit {
     // Never valid: no block chains to it (it stands for another block on every use).
     this.transient = this.newBlock(0, 0, 0, 1, false, false);
     this.transient.valid = false;
+    this.transient.fn = this.firstRun;
   }
 
   /** The mode a block is translated for: CPL (bits 0-1), CS.D (2), SS.B (3), CS limit 4 GiB
@@ -312,24 +314,21 @@ export class Jit {
       if (this.opts.instrument && b.count) this.dropped.push(b);
     }
     this.stats.cacheMisses++;
+    // A block not seen before runs once straight from the guest's bytes (runOnce), without
+    // being formed or cached: most code that runs once (boot code, the cold benchmark) never
+    // costs an instruction list, code marks, a Block or a map entry.
+    if (this.transients && this.firstVisit(this.marksOf(pp).visits, phys & 0xfff, mode)) {
+      const t = this.transient;
+      t.phys = phys; t.eip = eip; t.mode = mode;
+      this.stats.firstRuns++;
+      return t;
+    }
     // WALK is overwritten even when no block comes of it (an instruction crossing the page).
     this.walked = null;
     const n = formBlock(c, eip, phys, (mode & 4) !== 0, this.maxInsns, WALK);
     if (n === 0) { bail(this.stats, 'insn-crosses-page'); return null; }
-    const marks = this.markTranslated(pp, n);
+    this.markTranslated(pp, n);
     this.stats.blocksCompiled++;
-    if (this.firstVisit(marks.visits, phys & 0xfff, mode)) {
-      // A block not seen before runs once from the scratch block without being cached: most
-      // code that runs once (boot code, the cold benchmark) never costs a Block or a map entry.
-      const t = this.transient;
-      t.phys = phys; t.eip = eip; t.mode = mode; t.size = n; t.runs = 0;
-      // The mode stands after it as after a cached block that ends the same way (makeBlock):
-      // the next lookup need not compute it again.
-      t.keepsMode = keepsMode(WALK[n - 1]);
-      this.walked = t;
-      this.stats.firstRuns++;
-      return t;
-    }
     if (this.blockCount >= this.opts.maxBlocks) {
       // The flush drops every page's protection and marks, this one's too: its bytes are
       // translated code all the same (tests/jit/cache-bound.test.ts).
@@ -351,12 +350,11 @@ export class Jit {
 
   /** The bytes of the block formed into WALK[0..n) on physical page `pp` are translated code
    *  from now on: a store to them stops the walk (c.smc) and drops whatever is cached from the
-   *  page. Returns the page's marks. */
-  private markTranslated(pp: number, n: number): PageMarks {
+   *  page. */
+  private markTranslated(pp: number, n: number): void {
     const c = this.c;
     if (!c.codePages[pp]) { c.codePages[pp] = 1; protectCodePage(c, pp); }
-    let marks = this.codeBytes.get(pp);
-    if (!marks) { marks = this.freeMarks.pop() ?? new PageMarks(); this.codeBytes.set(pp, marks); }
+    const marks = this.marksOf(pp);
     // Mark the instructions' bytes, a contiguous run at a time (a block may continue through a
     // JMP within its page).
     const bits = marks.bits;
@@ -367,6 +365,12 @@ export class Jit {
       to = a + i.len;
     }
     markRange(bits, from, Math.min(4096, to));
+  }
+
+  /** Page `pp`'s code marks, new (cleared) if it has none. */
+  private marksOf(pp: number): PageMarks {
+    let marks = this.codeBytes.get(pp);
+    if (!marks) { marks = this.freeMarks.pop() ?? new PageMarks(); this.codeBytes.set(pp, marks); }
     return marks;
   }
 
@@ -404,7 +408,7 @@ export class Jit {
   }
   /** regionAt / 2: the run at which a block notes c.icount (halfAt). */
   private readonly regionHalf: number;
-  /** The one Block object that uncached first runs use (never chained, never compiled). */
+  /** The one Block object that first visits run as (runOnce: never chained, never compiled). */
   private readonly transient: Block;
   private readonly transients: boolean;
 
@@ -528,7 +532,7 @@ export class Jit {
     const c = this.c;
     if (this.opts.instrument) B.count++;
     // The scratch instructions hold the block lookup formed last when that block did not take
-    // them as its own (an uncached first run; every first run with cacheFirstRun). A block
+    // them as its own (its first run, with cacheFirstRun). A block
     // without instructions of its own forms them once more and keeps them (its bytes are
     // unchanged: a store to them would have dropped it): code that runs once allocates nothing
     // per instruction, code that runs again is not decoded on every run.
@@ -552,6 +556,26 @@ export class Jit {
     }
     this.stats.interpretedRuns++;
     const n = interpretBlock(c, I, B.size, HELPERS.ud, HELPERS.gp0);
+    this.walkedInsns += n;
+    return n;
+  };
+  /** The transient block's function (lookup: a block's first visit): run it once from the
+   *  guest's bytes (runOnce). */
+  private readonly firstRun: BlockFn = (_E, _I, B) => {
+    const c = this.c;
+    this.stats.interpretedRuns++;
+    const n = runOnce(c, B.eip, B.phys, (B.mode & 4) !== 0, this.maxInsns, HELPERS.ud, HELPERS.gp0);
+    if (n < 0) {
+      // Its first instruction crosses the page end: it runs outside any block, as the dispatch
+      // loop runs one at a later visit (stepOutside); a fault is the dispatch loop's to deliver.
+      bail(this.stats, 'insn-crosses-page');
+      const k = this.stepCrossing();
+      c.icount += k; this.crossed += k;
+      B.keepsMode = false;
+      return 0;
+    }
+    B.keepsMode = keepsMode(ranOnceLast());
+    B.size = n;
     this.walkedInsns += n;
     return n;
   };
@@ -769,7 +793,8 @@ export class Jit {
         if (e !== FAULT) throw e;
         prev = null;
         s.faults++;
-        if (b !== null) {
+        // (runOnce counted the transient block's retired instructions itself.)
+        if (b !== null && b !== this.transient) {
           // A region retired its finished members itself; count the running one's.
           const at = b.region !== null ? b.region.members[b.region.faultAt] : b;
           // (A block without instructions of its own ran the first tier's scratch ones.)

@@ -236,7 +236,8 @@ describe('the same code reached at different addresses', () => {
       expect(u(c.eip)).toBe(0x5808);
       // Page 0x1000 is dropped once (the store into its translated first byte); the store into
       // page 0x5000 touches no translated byte, whatever page its marks array served before.
-      expect([jit.stats.invalidations, jit.stats.dataWritesToCodePages]).toEqual([1, 1]);
+      // Code run once uncached is not translated code: nothing to drop, no code page.
+      expect([jit.stats.invalidations, jit.stats.dataWritesToCodePages]).toEqual(mode.cacheFirstRun ? [1, 1] : [0, 0]);
     });
   }
 });
