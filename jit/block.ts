@@ -4,32 +4,39 @@
 // function of the page's bytes, the start and CS.D only, so the first tier can form a block
 // again instead of keeping its instructions (jit.ts).
 import type { Cpu } from '../src/cpu/state.ts';
-import { decodeIn, decodedPastEnd, Insn, R_TRAITS } from '../src/decode/decoder.ts';
+import { decodeIn, decodedPastEnd, Insn } from '../src/decode/decoder.ts';
 import { ROWS, T_JUMP, T_END, T_REP, T_REPCC, T_PRIV, T_IO } from '../src/decode/rows.ts';
 import { FAULT } from '../src/cpu/fault.ts';
 
 export const MAX_BLOCK_INSNS = 64;
-/** Rows whose result depends on the retired-instruction count (system.ts: TSC = tsc + icount):
- *  they start a block of their own. */
-export const COUNT_READER = new Uint8Array(ROWS.length);
-for (const r of ROWS) if (r.sem === 'rdtsc' || r.sem === 'rdmsr' || r.sem === 'wrmsr') COUNT_READER[r.index] = 1;
-/** Rows of a direct JMP (rel8/rel16/rel32), which block formation may follow. */
-const DIRECT_JMP = new Uint8Array(ROWS.length);
-for (const r of ROWS) if (r.sem === 'jmp' && r.operands[0]?.kind === 'J') DIRECT_JMP[r.index] = 1;
+/** Per row, what decides where a block ends (block formation, and runOnce in interpret.ts):
+ *  E_COUNT_READER the result depends on the retired-instruction count (system.ts: TSC = tsc +
+ *  icount), so the row starts a block of its own; E_ENDS a jump, a block-ending state change,
+ *  a privileged or I/O instruction ends the block after it; E_REP a string instruction ends it
+ *  when repeated; E_DIRECT_JMP a direct JMP (rel8/rel16/rel32), which block formation may
+ *  follow. One table, so that the walk that runs as it decodes loads one byte per instruction. */
+export const E_COUNT_READER = 1, E_ENDS = 2, E_REP = 4, E_DIRECT_JMP = 8;
+export const END_FACTS = new Uint8Array(ROWS.length);
+for (const r of ROWS) {
+  END_FACTS[r.index] = (r.sem === 'rdtsc' || r.sem === 'rdmsr' || r.sem === 'wrmsr' ? E_COUNT_READER : 0) |
+    (r.traits & (T_JUMP | T_END | T_PRIV | T_IO) ? E_ENDS : 0) | (r.traits & (T_REP | T_REPCC) ? E_REP : 0) |
+    (r.sem === 'jmp' && r.operands[0]?.kind === 'J' ? E_DIRECT_JMP : 0);
+}
 
-/** The target of a direct 32-bit JMP that block formation may continue at, if it is on the
- *  block's linear page (so on its physical page), else -1. The target must also not be in the
- *  block yet (an EIP appears once in a block; fault accounting relies on it): the caller asks. */
-export function followedJump(insn: Insn, start: number): number {
-  if (insn.ri < 0 || DIRECT_JMP[insn.ri] === 0 || insn.osz !== 4 || insn.invalid) return -1;
+/** The target of a direct 32-bit JMP (end facts `e`) that block formation may continue at, if
+ *  it is on the block's linear page (so on its physical page), else -1. The target must also
+ *  not be in the block yet (an EIP appears once in a block; fault accounting relies on it):
+ *  the caller asks. */
+export function followedJump(insn: Insn, e: number, start: number): number {
+  if ((e & E_DIRECT_JMP) === 0 || insn.osz !== 4 || insn.invalid) return -1;
   const to = (insn.eip + insn.len + insn.imm) | 0;
   return (to >>> 12) === (start >>> 12) ? to : -1;
 }
 
-/** Whether the block ends after `insn` (row traits `t`): a jump, a block-ending state change,
- *  a privileged or I/O instruction, a repeated string instruction, an invalid encoding. */
-export function endsAfter(insn: Insn, t: number): boolean {
-  return insn.invalid || (t & (T_JUMP | T_END | T_PRIV | T_IO)) !== 0 || ((t & (T_REP | T_REPCC)) !== 0 && insn.rep !== 0);
+/** Whether the block ends after `insn` (end facts `e`): a jump, a block-ending state change, a
+ *  privileged or I/O instruction, a repeated string instruction, an invalid encoding. */
+export function endsAfter(insn: Insn, e: number): boolean {
+  return insn.invalid || (e & E_ENDS) !== 0 || ((e & E_REP) !== 0 && insn.rep !== 0);
 }
 
 function findEip(insns: Insn[], n: number, eip: number): number {
@@ -58,17 +65,16 @@ export function formBlock(c: Cpu, eip: number, phys: number, d32: boolean, maxIn
     if (decodedPastEnd()) break;
     // RDTSC and the TSC MSR read c.icount, which a block adds to only when it ends: they start
     // a block of their own so that the count is exact (as in single-step mode).
-    const ri = insn.ri;
-    if (n > 0 && ri >= 0 && COUNT_READER[ri]) break;
+    const e = insn.ri >= 0 ? END_FACTS[insn.ri] : E_ENDS;
+    if (n > 0 && (e & E_COUNT_READER)) break;
     if (n === out.length) out.push(insn);
     n++;
     pa += insn.len; ip = (ip + insn.len) | 0;
-    const t = ri >= 0 ? R_TRAITS[ri] : insn.row.traits;
     // A direct JMP to an instruction on the same page that is not in the block yet: the block
     // goes on there (a superblock), so loops tested at the top become one block.
-    const to = followedJump(insn, eip);
+    const to = followedJump(insn, e, eip);
     if (to !== -1 && n < maxInsns && findEip(out, n, to) < 0) { pa = (phys & ~0xfff) + (to & 0xfff); ip = to; followed = true; continue; }
-    if (endsAfter(insn, t)) break;
+    if (endsAfter(insn, e)) break;
     if (pa >= pageEnd) break;
     // After a followed JMP the code may fall into instructions the block already has: end
     // there (an EIP appears once in a block; fault accounting relies on it).

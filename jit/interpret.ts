@@ -4,12 +4,12 @@
 // compiling. Code that runs once or a few times (boot code, GRUB's module loaders, the cold
 // benchmark) then costs a decode and a walk, not a JavaScript compilation (~0.1-0.2 ms a block).
 import type { Cpu } from '../src/cpu/state.ts';
-import { Insn, decodeIn, decodedPastEnd, R_TRAITS } from '../src/decode/decoder.ts';
+import { Insn, decodeIn, decodedPastEnd } from '../src/decode/decoder.ts';
 import { ROWS, T_PRIV, T_IOPL, T_JUMP } from '../src/decode/rows.ts';
 import { FAULT } from '../src/cpu/fault.ts';
 import { EXEC } from '../src/semantics/index.ts';
 import { setsEip, mayStore } from './emit.ts';
-import { COUNT_READER, followedJump, endsAfter, MAX_BLOCK_INSNS } from './block.ts';
+import { END_FACTS, E_COUNT_READER, followedJump, endsAfter, MAX_BLOCK_INSNS } from './block.ts';
 
 // Per row, what the walk needs besides the instruction (computed once: the walk asks for every
 // instruction it runs): W_SETS_EIP the row sets EIP itself; W_STORES_REG/W_STORES_MEM it may
@@ -76,10 +76,10 @@ export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsn
       decodeIn(c.mem, pa, pageEnd, ip, d32, i);
       decoding = false;
       if (decodedPastEnd()) { if (n === 0) return -1; break; }
-      const ri = i.ri;
-      if (n > 0 && ri >= 0 && COUNT_READER[ri]) break;
       c.eip = ip;
       if (i.invalid) ud();
+      const ri = i.ri, end = END_FACTS[ri];
+      if (n > 0 && (end & E_COUNT_READER)) break;
       const f = WALK_FACTS[ri];
       if ((f & W_PRIV) && c.cpl !== 0) gp0();
       if ((f & W_IOPL) && c.cpl > ((c.flags >> 12) & 3)) gp0();
@@ -89,9 +89,9 @@ export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsn
       ONCE_EIPS[n++] = ip;
       const len = i.len;
       if (!(f & W_SETS_EIP)) c.eip = (ip + len) | 0;
-      const to = followedJump(i, eip);
+      const to = followedJump(i, end, eip);
       if (to !== -1 && n < maxInsns && !ranAt(n, to)) { pa = pageBase + (to & 0xfff); ip = to; followed = true; continue; }
-      if (endsAfter(i, R_TRAITS[ri])) break;
+      if (endsAfter(i, end)) break;
       pa += len; ip = (ip + len) | 0;
       if (pa >= pageEnd) break;
       if (followed && ranAt(n, ip)) break;

@@ -17,7 +17,7 @@ import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
 import { interpretBlock, runOnce, ranOnceLast } from './interpret.ts';
 import { emitRegion, MAX_REGION_INSNS } from './region.ts';
-import { PageMarks, markRange, anyMarked } from './code-marks.ts';
+import { PageMarks, markRange, anyMarked, marksSlab } from './code-marks.ts';
 import './host-flags.ts';
 import type { AccessMode } from './memory-access.ts';
 
@@ -370,7 +370,11 @@ export class Jit {
   /** Page `pp`'s code marks, new (cleared) if it has none. */
   private marksOf(pp: number): PageMarks {
     let marks = this.codeBytes.get(pp);
-    if (!marks) { marks = this.freeMarks.pop() ?? new PageMarks(); this.codeBytes.set(pp, marks); }
+    if (!marks) {
+      if (this.freeMarks.length === 0) this.freeMarks = marksSlab(MARKS_SLAB);
+      marks = this.freeMarks.pop()!;
+      this.codeBytes.set(pp, marks);
+    }
     return marks;
   }
 
@@ -854,6 +858,8 @@ const NO_INSNS: Insn[] = [], NO_EXECS: Exec[] = [];
 const DISPATCH_BATCH = 4096, CALL_BUDGET = 65536;
 /** Cleared code marks kept for reuse (Jit.freeMarks): 288 KiB at most. */
 const MAX_FREE_MARKS = 64;
+/** Pages' code marks allocated at once when none is free (code-marks.ts marksSlab): 72 KiB. */
+const MARKS_SLAB = 16;
 /** Guest instructions per run (from its run regionAt/2) above which a block does not build or
  *  rebuild its page's region (promote). */
 const LUKEWARM = 1000;
