@@ -83,6 +83,11 @@ for (const r of ROWS) {
 // decodeInsn's samples on that one load).
 const SLOT_ROW = new Int16Array(512 * 16).fill(-1);
 const SLOT_GROUP = new Uint8Array(512);
+/** The legacy prefix bytes (SDM vol. 2 §2.1.1): most instructions have none, and one load and a
+ *  branch that is nearly always taken decide that, where the switch on the byte compared it
+ *  with the prefixes first (decoding alone 0.96-0.97 of the time). */
+const PREFIX = new Uint8Array(256);
+for (const x of [0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3]) PREFIX[x] = 1;
 const R_MODRM = new Uint8Array(ROWS.length), R_PLUSR = new Uint8Array(ROWS.length);
 const R_RMREQ = new Int8Array(ROWS.length);
 /** Each row's traits (rows.ts T_*), by row index. */
@@ -192,6 +197,7 @@ function decodeInsn(m: Uint8Array, b: number, eip: number, d32: boolean, out: In
   for (;;) {
     op = m[b + p++];
     if (p > MAX_INSN_LEN) { out.row = UD_ROW; out.ri = -1; out.invalid = true; out.len = p; return out; }
+    if (PREFIX[op] === 0) break;
     switch (op) {
       case 0x26: out.seg = 0; continue;
       case 0x2e: out.seg = 1; continue;
