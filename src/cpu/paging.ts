@@ -148,8 +148,14 @@ function fill(c: Cpu, t: Int32Array, vp: number, pp: number): void {
   // An entry is the page's physical address, 0 for none: physical page 0 is never cached (its
   // accesses take the walk every time, which only costs time).
   if (pp === 0) return;
-  if (c.tlbCount >= TLB_CAPACITY) flushAll(c, true);
-  if (t[vp] === 0) c.tlbFilled[c.tlbCount++] = walkGlobal ? vp | 0x80000000 : vp;
+  // A page is listed once: a write entry that protectCodePage drops and a store fills again
+  // (code patched and run again, the smc benchmark) listed it again every time, and
+  // protectCodePage's walk of the list grew with it (~2 500 entries a call).
+  if (c.tlbListed[vp] === 0) {
+    if (c.tlbCount >= TLB_CAPACITY) flushAll(c, true);
+    c.tlbListed[vp] = 1;
+    c.tlbFilled[c.tlbCount++] = walkGlobal ? vp | 0x80000000 : vp;
+  }
   t[vp] = pp << 12;
 }
 
@@ -166,6 +172,7 @@ export function flushAll(c: Cpu, includeGlobal: boolean): void {
     const e = list[i];
     if (e < 0 && !includeGlobal) { list[kept++] = e; continue; }
     clearAt(c, e & 0xfffff);
+    c.tlbListed[e & 0xfffff] = 0;
   }
   c.tlbCount = kept;
 }
@@ -175,6 +182,7 @@ export function flushPage(c: Cpu, lin: number): void {
   c.tlbGen++;
   const vp = lin >>> 12;
   clearAt(c, vp);
+  c.tlbListed[vp] = 0;
   const list = c.tlbFilled;
   let k = 0;
   for (let i = 0; i < c.tlbCount; i++) if ((list[i] & 0xfffff) !== vp) list[k++] = list[i];

@@ -95,6 +95,9 @@ export class Cpu {
   /** Linear pages with an entry, for cheap flushes; bit 31 of an element marks a global page. */
   readonly tlbFilled = new Int32Array(TLB_CAPACITY);
   tlbCount = 0;
+  /** 1 for a linear page in tlbFilled: each is listed once, however often its entries are
+   *  dropped (protectCodePage) and filled again. */
+  readonly tlbListed = new Uint8Array(1 << 20);
   /** Bumped whenever translations may have changed (flush, CR0/CR3/CR4 write). */
   tlbGen = 0;
 

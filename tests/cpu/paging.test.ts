@@ -6,7 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import { Cpu } from '../../src/cpu/state.ts';
 import { setFlatSegments } from '../../src/cpu/flat.ts';
-import { translate, writeCr0, flushPage, ACC_W, ACC_U, ACC_X, PFEC_P, PFEC_W, PFEC_U, PFEC_RSVD, PFEC_ID } from '../../src/cpu/paging.ts';
+import { translate, writeCr0, writeCr3, flushPage, protectCodePage, ACC_W, ACC_U, ACC_X, PFEC_P, PFEC_W, PFEC_U, PFEC_RSVD, PFEC_ID } from '../../src/cpu/paging.ts';
 import { CR0_WP, EAX, EBX, ECX, EDX, ESI, EDI, EBP } from '../../src/cpu/regs.ts';
 import { PF_ } from '../../src/cpu/fault.ts';
 import { Jit } from '../../jit/jit.ts';
@@ -493,6 +493,30 @@ describe('32-bit paging: TLB rules', () => {
     expect(u(translate(c, L, ACC_W))).toBe(F1);
     expect(faultOf(() => translate(c, L, ACC_U))).toEqual(pf(PFEC_P | PFEC_U, L));
     expect(faultOf(() => translate(c, L, ACC_U | ACC_W))).toEqual(pf(PFEC_P | PFEC_U | PFEC_W, L));
+  });
+
+  it('a page is listed once for flushes, however often its write entry is dropped for code and filled again', () => {
+    const { c, t } = setup32();
+    t.map(L, F1, P | RW);
+    translate(c, L, 0); translate(c, L, ACC_X);
+    const listed = c.tlbCount;
+    // Code translated from F1 drops the write entry; the page stops holding code and a store
+    // fills it again (a kernel patching code it then runs, a thousand times).
+    for (let k = 0; k < 1000; k++) {
+      expect(u(translate(c, L, ACC_W))).toBe(F1);
+      protectCodePage(c, F1 >>> 12);
+      expect(c.tlbSW[L >>> 12]).toBe(0);
+    }
+    expect(c.tlbCount).toBe(listed);
+    // Flushes still drop every entry of the page.
+    flushPage(c, L);
+    expect([c.tlbCount, c.tlbSR[L >>> 12], c.tlbSX[L >>> 12]]).toEqual([listed - 1, 0, 0]);
+    translate(c, L, ACC_W);
+    expect(c.tlbCount).toBe(listed);
+    writeCr3(c, c.cr3);
+    expect([c.tlbSW[L >>> 12], c.tlbCount]).toEqual([0, 0]);
+    translate(c, L, ACC_W);
+    expect(c.tlbCount).toBe(1);
   });
 });
 
