@@ -1,6 +1,7 @@
 // JIT counters. Every bail-out, miss and invalidation has a name; `profile` prints them.
 export interface JitStats {
-  /** Blocks translated (decoded; cached unless run once uncached, see firstRuns). */
+  /** Blocks formed (decoded into instructions) and cached; a block's first visit runs it once
+   *  from the guest's bytes without forming it (firstRuns). */
   blocksCompiled: number;
   /** Blocks compiled to JavaScript (after their first-tier runs); compileMs is their cost. */
   blocksGenerated: number;
@@ -9,7 +10,7 @@ export interface JitStats {
   regionMembers: number;
   /** Block runs in the first tier (interpreted). */
   interpretedRuns: number;
-  /** Of those, first runs of blocks translated for the first time (not cached). */
+  /** Of those, first visits: blocks run once from the guest's bytes, neither formed nor cached. */
   firstRuns: number;
   /** Blocks that reached `tierUp` runs sparsely (jit.ts DENSE_GAP) and stayed interpreted. */
   sparseBlocks: number;

@@ -287,7 +287,9 @@ function report(res: Measured[], o: Options): number {
   // Cold code: cost per distinct chunk (and per translated block for xenjit).
   for (const m of res.filter((x) => x.def.kind === 'cold')) {
     const [a, b] = m.cells.get('xenjit')?.last ?? [];
-    const blocksPer = a && b ? (b.stats.blocksCompiled - a.stats.blocksCompiled) / (m.def.counts[1] - m.def.counts[0]) : undefined;
+    // Distinct blocks run: first visits (run once unformed) and blocks formed at a later visit.
+    const blocksOf = (r: NonNullable<typeof a>) => r.stats.blocksCompiled + r.stats.firstRuns;
+    const blocksPer = a && b ? (blocksOf(b) - blocksOf(a)) / (m.def.counts[1] - m.def.counts[0]) : undefined;
     console.log(`\ncold code (${m.def.name}: n distinct functions run once each, n = ${m.def.counts.join(' and ')}${m.def.image ? `, program ${m.def.image}` : ''})`);
     const crow = engines.map((e) => {
       const r = rate(m, e), c = m.cells.get(e);
