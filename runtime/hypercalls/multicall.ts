@@ -29,7 +29,7 @@ export function makeMulticall(table: HypercallTable): Hypercall {
           const args = [8, 12, 16, 20, 24, 28].map((o) => v.getInt32(o, true));
           const h = table.get(op);
           const result = h ? h.handler(d, args) : ENOSYS;
-          table.counts.set(h?.name ?? `hypercall_${op}`, (table.counts.get(h?.name ?? `hypercall_${op}`) ?? 0) + 1);
+          table.counted(op);
           if (!writeGuest32(d, at + 4, result | 0)) return EFAULT;
           // A call that shut the domain down or left kernel mode ends the list (mc_exit).
           if (d.shutdown || d.cpu.cpl === 3) break;

@@ -75,7 +75,15 @@ describe('multicall', () => {
     expect(f.call(MULTICALL, [list, 5])).toBe(0);
     expect([0, 1, 2, 3, 4].map((i) => f.get(list + i * 32 + 4))).toEqual([0, -16, ENOSYS, 0, EINVAL]);
     expect(f.get(f.va(6))).toBe(f.get(f.va(5)));
+    // Each entry counts as a call of its hypercall (the list's own call is the caller's to count).
+    expect(Object.fromEntries(f.m.hypercalls.counts)).toEqual({ update_va_mapping: 2, hypercall_99: 1, mmuext_op: 1, multicall: 1 });
     expect(f.call(MULTICALL, [f.d.hvStart - 32, 2])).toBe(EFAULT);
+  });
+  it('counts calls through the table by name, numbers without a handler too', () => {
+    const f = fixture(), c = f.d.cpu;
+    for (const nr of [MEMORY_OP, 0x1000, MEMORY_OP, 99, 0xffffffff]) { c.regs[0] = nr; c.regs[1] = 63; f.m.hypercalls.dispatch(f.d); }
+    expect(c.regs[0]).toBe(ENOSYS);
+    expect(Object.fromEntries(f.m.hypercalls.counts)).toEqual({ memory_op: 2, hypercall_4096: 1, hypercall_99: 1, hypercall_4294967295: 1 });
   });
 });
 
