@@ -2,14 +2,15 @@
 // generated code's generic path does (EIP stored before each instruction, privilege checks,
 // a store into a code page ends the block), until it has run often enough to be worth
 // compiling. Code that runs once or a few times (boot code, GRUB's module loaders, the cold
-// benchmark) then costs a decode and a walk, not a JavaScript compilation (~0.1-0.2 ms a block).
+// benchmark) then costs a decode and a walk, not a JavaScript compilation (~0.1-0.2 ms a block);
+// a block's first visit is not even formed (runOnce: decoded and run an instruction at a time).
 import type { Cpu } from '../src/cpu/state.ts';
 import { Insn, decodeIn, decodedPastEnd } from '../src/decode/decoder.ts';
 import { ROWS, T_PRIV, T_IOPL, T_JUMP } from '../src/decode/rows.ts';
 import { FAULT } from '../src/cpu/fault.ts';
 import { EXEC } from '../src/semantics/index.ts';
 import { setsEip, mayStore } from './emit.ts';
-import { END_FACTS, E_COUNT_READER, followedJump, endsAfter, MAX_BLOCK_INSNS } from './block.ts';
+import { END_FACTS, E_COUNT_READER, E_ENDS, followedJump, endsAfter, MAX_BLOCK_INSNS } from './block.ts';
 
 // Per row, what the walk needs besides the instruction (computed once: the walk asks for every
 // instruction it runs): W_SETS_EIP the row sets EIP itself; W_STORES_REG/W_STORES_MEM it may
@@ -34,17 +35,25 @@ export function interpretBlock(c: Cpu, I: Insn[], n: number, ud: () => never, gp
   for (let k = from; k < n; k++) {
     const i = I[k];
     c.eip = i.eip | 0;
-    if (i.invalid) ud();
-    const ri = i.ri, f = WALK_FACTS[ri];
-    if ((f & W_PRIV) && c.cpl !== 0) gp0();
-    if ((f & W_IOPL) && c.cpl > ((c.flags >> 12) & 3)) gp0();
-    const e = EXEC[ri];
-    if (e === undefined) ud();
-    e(c, i);
+    const f = execute(c, i, ud, gp0);
     if (k === n - 1) { if (!(f & W_SETS_EIP)) c.eip = (i.eip + i.len) | 0; }
     else if ((f & (i.mod === 3 ? W_STORES_REG : W_STORES_MEM)) && c.smc) { c.eip = (i.eip + i.len) | 0; return k + 1 - from; }
   }
   return n - from;
+}
+
+/** Run instruction `i` (EIP at it) through its semantics after the checks the generated code
+ *  makes: #UD for an invalid encoding or a row without semantics, #GP(0) for a privileged row
+ *  above CPL 0 or an I/O row above IOPL. Returns the row's walk facts. */
+function execute(c: Cpu, i: Insn, ud: () => never, gp0: () => never): number {
+  if (i.invalid) ud();
+  const ri = i.ri, f = WALK_FACTS[ri];
+  if ((f & W_PRIV) && c.cpl !== 0) gp0();
+  if ((f & W_IOPL) && c.cpl > ((c.flags >> 12) & 3)) gp0();
+  const e = EXEC[ri];
+  if (e === undefined) ud();
+  e(c, i);
+  return f;
 }
 
 /** runOnce's instruction, decoded into again for every instruction it runs. */
@@ -76,16 +85,10 @@ export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsn
       decodeIn(c.mem, pa, pageEnd, ip, d32, i);
       decoding = false;
       if (decodedPastEnd()) { if (n === 0) return -1; break; }
-      c.eip = ip;
-      if (i.invalid) ud();
-      const ri = i.ri, end = END_FACTS[ri];
+      const end = i.ri >= 0 ? END_FACTS[i.ri] : E_ENDS;
       if (n > 0 && (end & E_COUNT_READER)) break;
-      const f = WALK_FACTS[ri];
-      if ((f & W_PRIV) && c.cpl !== 0) gp0();
-      if ((f & W_IOPL) && c.cpl > ((c.flags >> 12) & 3)) gp0();
-      const e = EXEC[ri];
-      if (e === undefined) ud();
-      e(c, i);
+      c.eip = ip;
+      const f = execute(c, i, ud, gp0);
       ONCE_EIPS[n++] = ip;
       const len = i.len;
       if (!(f & W_SETS_EIP)) c.eip = (ip + len) | 0;

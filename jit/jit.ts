@@ -579,7 +579,6 @@ export class Jit {
       return 0;
     }
     B.keepsMode = keepsMode(ranOnceLast());
-    B.size = n;
     this.walkedInsns += n;
     return n;
   };
