@@ -573,8 +573,7 @@ export class Jit {
       // Its first instruction crosses the page end: it runs outside any block, as the dispatch
       // loop runs one at a later visit (stepOutside); a fault is the dispatch loop's to deliver.
       bail(this.stats, 'insn-crosses-page');
-      const k = this.stepCrossing();
-      c.icount += k; this.crossed += k;
+      this.stepCounted();
       B.keepsMode = false;
       return 0;
     }
@@ -703,13 +702,17 @@ export class Jit {
    *  with the few executors seen by then inlined), was deoptimized there ("wrong call target"
    *  in two of eight fresh cold-benchmark runs, in its 3rd and 6th slices). */
   private stepOutside(): void {
-    const c = this.c;
     try {
-      const k = this.stepCrossing();
-      c.icount += k; this.crossed += k;
+      this.stepCounted();
     } catch (e) {
       this.faultedOutside(e);
     }
+  }
+
+  /** stepCrossing, its instruction counted as retired outside blocks (`crossed`). */
+  private stepCounted(): void {
+    const k = this.stepCrossing();
+    this.c.icount += k; this.crossed += k;
   }
 
   /** Block `b`'s generated code (or its region's) left before an instruction whose guarded

@@ -284,7 +284,7 @@ function report(res: Measured[], o: Options): number {
     })));
   }
 
-  // Cold code: cost per distinct chunk (and per translated block for xenjit).
+  // Cold code: cost per distinct chunk (and per distinct block run for xenjit).
   for (const m of res.filter((x) => x.def.kind === 'cold')) {
     const [a, b] = m.cells.get('xenjit')?.last ?? [];
     // Distinct blocks run: first visits (run once unformed) and blocks formed at a later visit.
