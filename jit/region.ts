@@ -176,6 +176,10 @@ export function regionLiveOut(members: RegionMember[]): number[] {
  *  instructions concatenated in member order; B is the block the dispatch loop entered by,
  *  whose `region` the catch reports to through H.rfault). `page` is the members' linear page
  *  base. */
+/** The spread of a region switch's cases (last - first) stays under this many times their count
+ *  (emitRegion; V8's bytecode jump table needs under 3). */
+export const SWITCH_SPREAD = 2.5;
+
 export function emitRegion(members: RegionMember[], page: number, opts: EmitOptions): string {
   const liveOut = regionLiveOut(members);
   const out: string[] = ['for (;;) {', localizeChunk(`switch ((c.eip - ${hex(page)}|0)|0) {`)];
@@ -206,14 +210,19 @@ export function emitRegion(members: RegionMember[], page: number, opts: EmitOpti
     out.push('}');
   }
   // Offsets between the members' first and last that no member starts at get cases that leave
-  // with the default, as many as make the cases a fifth of that range: TurboFan compiles such
-  // a switch to a jump table (its instruction selector weighs a table of the value range
-  // against a binary search of compares), where the members' offsets alone (a few in a few
-  // hundred) made a binary search. Only that many: a label for every offset in the range
-  // made GRUB's boot 15 % slower (its regions span whole pages).
+  // with the default, as many as make the spread of the cases (last - first) under
+  // SWITCH_SPREAD times their count. Both of V8's tiers then dispatch through a table: its
+  // bytecode generator emits SwitchOnSmiNoFeedback only for a spread under 3 times the count
+  // of cases (V8's --switch-table-spread-threshold; at least 6 cases), and TurboFan's instruction selector weighs a table of
+  // the value range against a binary search of compares. With the members' offsets alone (a few
+  // in a few hundred) TurboFan chose the search, and with a fifth of the range filled (as
+  // before) the bytecode compared the value with every case in turn: each pass through the
+  // switch of a region not yet optimized, and every exit, cost one comparison per case
+  // (GRUB's boot, perf: the baseline tier's StrictEqual the busiest builtin). Not a label for
+  // every offset: that made GRUB's boot 15 % slower (its regions span whole pages).
   const starts = new Set(members.map((m) => (m.eip - page) | 0));
   const lo = Math.min(...starts), hi = Math.max(...starts), gaps: string[] = [];
-  for (let k = lo + 1, need = Math.ceil((hi - lo + 1 + 10) / 5) + 1 - starts.size; k < hi && gaps.length < need; k++) if (!starts.has(k)) gaps.push(`case ${k}:`);
+  for (let k = lo + 1, need = Math.max(Math.floor((hi - lo) / SWITCH_SPREAD) + 2, 6) - starts.size; k < hi && gaps.length < need; k++) if (!starts.has(k)) gaps.push(`case ${k}:`);
   // q: an interrupt request or a stop (locals.ts); le: the run's budget end.
   out.push(gaps.join(' '), localizeChunk('default: return 0;'), '}', localizeChunk('if (q || c.icount >= le) return 0;'), '}');
   return `${ACCESS_PROLOGUE}\nlet j = 0;\n${withLocals(out.join('\n'), 'H.rfault(B, j); ')}`;

@@ -36,7 +36,7 @@ export function instructionOfLines(source: string, insns: readonly Insn[]): numb
   insns.forEach((i, k) => index.set(i.eip >>> 0, k));
   let k = 0, inFunction = false;
   return source.split('\n').map((text) => {
-    if (!inFunction) inFunction = text.startsWith('return function ');
+    if (!inFunction) inFunction = text.startsWith('return (function ');
     if (!inFunction || text.startsWith('//# ')) return -1;
     const m = MARKER.exec(text);
     if (m) k = index.get(parseInt(m[1], 16)) ?? k;

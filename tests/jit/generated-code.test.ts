@@ -55,10 +55,12 @@ function checkGeneratedSource(source: string): string[] {
     d.id.type === 'Identifier' && d.init?.type === 'MemberExpression' && !d.init.computed && d.init.object.type === 'Identifier' &&
     d.init.object.name === 'K' && d.init.property.type === 'Identifier' && d.id.name === `K_${d.init.property.name}` ? d.init.property.name : '?') : [];
   if (bound.join() !== BOUND_NAMES.join()) problems.push('not `const ' + BOUND_NAMES.map((n) => `K_${n} = K.${n}`).join(', ') + ';` first');
+  // Parenthesized, so that V8 compiles the function with its outer one (jit.ts wrap).
+  if (!source.includes('\nreturn (function ')) problems.push('function not parenthesized');
   const ret = ast.body.length === 2 && ast.body[1].type === 'ReturnStatement' ? ast.body[1].argument : null;
   if (!ret || ret.type !== 'FunctionExpression' || !/^(blk_[0-9a-f]{8}|rgn_[0-9a-f]{5})$/.test(ret.id?.name ?? '') ||
       ret.params.map((p) => (p.type === 'Identifier' ? p.name : '?')).join() !== BLOCK_PARAMS.join()) {
-    problems.push('not `return function blk_<address>|rgn_<page>(' + BLOCK_PARAMS.join(', ') + ') {...}` second');
+    problems.push('not `return (function blk_<address>|rgn_<page>(' + BLOCK_PARAMS.join(', ') + ') {...})` second');
   } else {
     const first = ret.body.body[0];
     const local = first?.type === 'VariableDeclaration' && first.kind === 'const' ? first.declarations.map((d) =>
@@ -192,7 +194,7 @@ function checkAll(sources: Iterable<string>): { checked: number; bad: string[] }
 }
 
 describe('generated block code (acorn)', () => {
-  const good = 'const K_c = K.c, K_r = K.r, K_H = K.H, K_m = K.m, K_v = K.v, K_rt = K.rt, K_wt = K.wt;\nreturn function blk_00001000(E, I, B) { const c = K_c, r = K_r, H = K_H, m = K_m, v = K_v, rt = K_rt, wt = K_wt;\nH.count(B);\n// 0x1000\n{ const a = r[0], t = (a + 1)|0; r[0] = t; }\nc.eip = H.ccOf(4, c.flags, c.lmask, c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin) ? H.jt(c, 0x1000|0) : 0x1002|0;\nreturn 1;\n}\n//# sourceURL=xenjit://block/0x1000/12/0.js';
+  const good = 'const K_c = K.c, K_r = K.r, K_H = K.H, K_m = K.m, K_v = K.v, K_rt = K.rt, K_wt = K.wt;\nreturn (function blk_00001000(E, I, B) { const c = K_c, r = K_r, H = K_H, m = K_m, v = K_v, rt = K_rt, wt = K_wt;\nH.count(B);\n// 0x1000\n{ const a = r[0], t = (a + 1)|0; r[0] = t; }\nc.eip = H.ccOf(4, c.flags, c.lmask, c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin) ? H.jt(c, 0x1000|0) : 0x1002|0;\nreturn 1;\n});\n//# sourceURL=xenjit://block/0x1000/12/0.js';
 
   it('accepts a well-formed block and rejects bad ones', () => {
     expect(checkGeneratedSource(good)).toEqual([]);

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { bareMachine } from '../../src/cli/bare.ts';
 import { EDX, ESI, ECX } from '../../src/cpu/regs.ts';
 import { decode, type Insn } from '../../src/decode/decoder.ts';
-import { memberLoops, memberLayout, MAX_LOOP_INSNS, type RegionMember } from '../../jit/region.ts';
+import { memberLoops, memberLayout, emitRegion, MAX_LOOP_INSNS, type RegionMember } from '../../jit/region.ts';
 
 // At 0x1000 (the bare machine's load address), four rounds of: call B (at 0x1040: INC EDX;
 // RET), then REP STOSB of one byte 0x46 (INC ESI) at 0x1030 + 8*ECX: 0x1050, 0x1048 and 0x1038
@@ -333,5 +333,25 @@ describe('regrowing a region', () => {
     const sparse = run(ONE, [[0x1020, [0x01, 0xc2, 0xeb, 0xeb]]], opts); // 1020 add edx, eax; jmp 0x100f
     expect(sparse.members).toEqual([false]);
     expect(sparse.state).toEqual(run(ONE, [[0x1020, [0x01, 0xc2, 0xeb, 0xeb]]], { singleStep: true }).state);
+  });
+});
+
+// The region's switch on the page offset: V8's bytecode generator compiles a switch to a jump
+// table (SwitchOnSmiNoFeedback) only when the spread of its cases (last - first) is under
+// three times their count (--switch-table-spread-threshold) and at least 6; otherwise a region
+// not yet optimized compares the offset with every case in turn, at every pass and exit.
+describe('the region switch', () => {
+  const cases = (src: string): number[] => [...src.matchAll(/case (\d+):/g)].map((m) => Number(m[1]));
+  it('has cases dense enough for a jump table in both of V8\'s tiers, each offset once', () => {
+    // ret at a few offsets spread over the page: members that each leave the region.
+    for (const offsets of [[0x10, 0x20], [0x10, 0x800, 0xff0], [0, 0x13, 0x14, 0x400, 0x401, 0xfff], [0x100, 0x107]]) {
+      const src = emitRegion(offsets.map((o) => member(0x5000 + o, [0xc3], true)), 0x5000, { inline: true, countExecutions: false });
+      const k = cases(src), lo = Math.min(...k), hi = Math.max(...k);
+      expect(new Set(k).size, `${offsets}`).toBe(k.length);
+      expect([lo, hi]).toEqual([offsets[0], offsets[offsets.length - 1]]);
+      for (const o of offsets) expect(k).toContain(o);
+      expect(hi - lo, `${offsets}: ${k.length} cases`).toBeLessThan(3 * k.length);
+      expect(k.length).toBeGreaterThanOrEqual(Math.min(6, hi - lo + 1));
+    }
   });
 });
