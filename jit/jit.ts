@@ -156,8 +156,14 @@ export interface JitOptions {
 
 /** Default region threshold: a region costs V8 tens of milliseconds of optimization, worth it
  *  for loops, not for boot code (GRUB's boot to its prompt: 2.7 s with blocks alone, 7 s with
- *  every compiled block in a region, 4.1 s from 1 000 runs, 3.0 s from 5 000). */
-export const DEFAULT_REGION_AT = 5000;
+ *  every compiled block in a region, 4.1 s from 1 000 runs, 3.0 s from 5 000; later, with
+ *  the region switch a jump table in V8's bytecode too: 0.81 of the time from 20 000 runs,
+ *  0.74 from 50 000, blocks alone 0.78, paired; the hcfuzz test kernel 0.91 from 20 000 but
+ *  1.09 from 50 000). The blocks that join are those of the page past REGION_MEMBER_RUNS (or
+ *  regionAt if lower), as when regions were built from 5 000. */
+export const DEFAULT_REGION_AT = 20000;
+/** Runs after which a compiled block of the page joins a region being built (promote). */
+const REGION_MEMBER_RUNS = 5000;
 
 /** Default regrowAt: a region entry and exit through the dispatch loop costs ~0.2-0.3 µs;
  *  statemach's region left ~12 000 times per million instructions for blocks of its page that
@@ -444,7 +450,7 @@ export class Jit {
     if (r && ((r.members[0].eip >>> 12) !== lp || (b.runs < STILL_HOT * this.opts.regionAt && ++r.hotSince < Math.max(1, r.members.length >> 2)))) return;
     // A block that stays hot outside a full region would only push other members out.
     if (r && b.runs >= STILL_HOT * this.opts.regionAt && r.members.reduce((a, x) => a + x.size, b.size) > MAX_REGION_INSNS) return;
-    const hot = this.opts.tierUp <= 0 ? 0 : this.opts.regionAt;
+    const hot = this.opts.tierUp <= 0 ? 0 : Math.min(this.opts.regionAt, REGION_MEMBER_RUNS);
     const cands = this.compiledOn(pp, lp, b.mode).filter((x) => x === b || (r !== undefined && x.region === r) || x.runs >= hot);
     if (cands.length < 2) return;
     // The blocks that became hot first stay members when the page has more than a region holds.

@@ -66,7 +66,7 @@ program.command('run <kernel>')
   .option('--code-cache <blocks>', 'code cache bound: translated blocks kept before the cache is flushed (default 65536)')
   .option('--tier-up <runs>', 'runs a block is interpreted before it is compiled to JavaScript (0: compile at once; default 200)')
   .option('--sparse-tier-up <runs>', 'runs after which a block that runs rarely (more than 2000 instructions apart on average) and costs little is compiled all the same (default 5000; at most --tier-up: every block at --tier-up)')
-  .option('--region-at <runs>', 'runs after which a compiled block is compiled again with its page\'s other hot blocks into one function (default 5000)')
+  .option('--region-at <runs>', 'runs after which a compiled block is compiled again with its page\'s other hot blocks (those past 5000 runs) into one function (default 20000)')
   .option('--regrow-at <exits>', 'exits from a region to compiled blocks of its page after which it is built again with them (doubling each time; 0: never; default 20000)')
   .action(async (file: string, o: RunCliOptions) => { process.exitCode = await runCommand(file, o); });
 
