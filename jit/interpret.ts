@@ -84,7 +84,9 @@ export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsn
       decoding = true;
       decodeIn(c.mem, pa, pageEnd, ip, d32, i);
       decoding = false;
-      if (decodedPastEnd()) { if (n === 0) return -1; break; }
+      // (n || -1, not a comparison: a compare its optimized code had never made deoptimized
+      // runOnce at the first block that ended at a page-crossing instruction.)
+      if (decodedPastEnd()) return n || -1;
       const end = i.ri >= 0 ? END_FACTS[i.ri] : E_ENDS;
       if (n > 0 && (end & E_COUNT_READER)) break;
       c.eip = ip;

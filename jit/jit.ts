@@ -7,7 +7,7 @@ import { CS, SS, DS, ES, IOPL, TF } from '../src/cpu/regs.ts';
 import { FAULT, fault, GP, UD, PF_, DB } from '../src/cpu/fault.ts';
 import { fetchPhys, fetchByte, rd32, wr32, rd16, wr16, rd8, wr8, isFlatData } from '../src/cpu/memory.ts';
 import { protectCodePage } from '../src/cpu/paging.ts';
-import { decode, type Insn } from '../src/decode/decoder.ts';
+import { decode, UD_ROW, type Insn } from '../src/decode/decoder.ts';
 import { EXEC, type Exec } from '../src/semantics/index.ts';
 import { ROWS, T_PRIV, T_IOPL, T_END, type Row } from '../src/decode/rows.ts';
 import { formBlock, MAX_BLOCK_INSNS } from './block.ts';
@@ -199,6 +199,12 @@ for (const r of ROWS) if (CHAIN_SEMS.has(r.sem)) CHAIN_ROW[r.index] = 1;
 /** Whether a block ending in an instruction of the row keeps the mode key (keepsMode). */
 const keepsModeRow = (r: Row): boolean => (!rowSetsEip(r) || CHAIN_ROW[r.index] === 1) && !(r.traits & T_END);
 const KEEPS_MODE = Uint8Array.from(ROWS, (r) => (keepsModeRow(r) ? 1 : 0));
+/** The same for an invalid encoding (Insn.ri -1, UD_ROW): a constant, not a load of the
+ *  instruction's row. runOnce's last decoded instruction is one it did not run when it stopped
+ *  before it (crossing the page end, read on from the next physical page, often no valid
+ *  encoding); the load of its row, never made before, deoptimized firstRun in the cold
+ *  benchmark's second slice. */
+const KEEPS_MODE_UD = keepsModeRow(UD_ROW);
 
 export type ExitReason = 'budget' | 'halt' | 'stop';
 
@@ -286,6 +292,15 @@ export class Jit {
     this.stats.blocksEvicted += this.blockCount;
     this.pages.clear(); this.blockCount = 0; this.regions.clear();
     this.stats.cacheFlushes++;
+  }
+
+  /** Allocate a slab of free code marks. Called from run() before every call of the dispatch
+   *  loop while fewer than MARKS_STOCK are free, so that lookup's optimized code (marksOf
+   *  inlined) does not reach this call for the first time: a call it had never made
+   *  deoptimized it (the cold benchmark: at its 17th code page, in the second of its
+   *  1 300-function slices, leaving lookup unoptimized until V8 compiled it again). */
+  private stockMarks(): void {
+    for (const m of marksSlab(MARKS_SLAB)) this.freeMarks.push(m);
   }
 
   /** Drop page `pp`'s code marks, keeping the array (cleared) for another page. */
@@ -377,7 +392,7 @@ export class Jit {
   private marksOf(pp: number): PageMarks {
     let marks = this.codeBytes.get(pp);
     if (!marks) {
-      if (this.freeMarks.length === 0) this.freeMarks = marksSlab(MARKS_SLAB);
+      if (this.freeMarks.length === 0) this.stockMarks();
       marks = this.freeMarks.pop()!;
       this.codeBytes.set(pp, marks);
     }
@@ -689,6 +704,7 @@ export class Jit {
     const end = c.icount + maxInsns;
     let r: ExitReason | null;
     do {
+      while (this.freeMarks.length < MARKS_STOCK) this.stockMarks();
       const d = this.dispatch(end);
       if (d === STEP) { this.stepOutside(); r = null; } else if (d === null || typeof d === 'string') r = d;
       else { if (c.slowStep !== 0) this.leftForSlowStep(d); else this.counted(d); r = null; }
@@ -855,7 +871,7 @@ function fitting(cands: Block[]): Block[] {
 /** Whether a block ending in `last` leaves the mode key as it found it: it ends in a near
  *  transfer (or falls through) past no block-ending state change. */
 function keepsMode(last: Insn): boolean {
-  return last.ri >= 0 ? KEEPS_MODE[last.ri] === 1 : keepsModeRow(last.row);
+  return last.ri >= 0 ? KEEPS_MODE[last.ri] === 1 : KEEPS_MODE_UD;
 }
 
 const EXEC_UD: Exec = () => fault(UD);
@@ -869,8 +885,11 @@ const NO_INSNS: Insn[] = [], NO_EXECS: Exec[] = [];
 const DISPATCH_BATCH = 4096, CALL_BUDGET = 65536;
 /** Cleared code marks kept for reuse (Jit.freeMarks): 288 KiB at most. */
 const MAX_FREE_MARKS = 64;
-/** Pages' code marks allocated at once when none is free (code-marks.ts marksSlab): 72 KiB. */
+/** Pages' code marks allocated at once (code-marks.ts marksSlab): 72 KiB. */
 const MARKS_SLAB = 16;
+/** Free code marks run() keeps before each call of the dispatch loop (stockMarks): enough for
+ *  the new code pages of a batch of block runs (the cold benchmark: ~30 per batch). */
+const MARKS_STOCK = 48;
 /** Guest instructions per run (from its run regionAt/2) above which a block does not build or
  *  rebuild its page's region (promote). */
 const LUKEWARM = 1000;
