@@ -172,14 +172,14 @@ export function regionLiveOut(members: RegionMember[]): number[] {
   return liveOut;
 }
 
-/** The body of a region function (same parameters as a block's; E and I are the members'
- *  instructions concatenated in member order; B is the block the dispatch loop entered by,
- *  whose `region` the catch reports to through H.rfault). `page` is the members' linear page
- *  base. */
 /** The spread of a region switch's cases (last - first) stays under this many times their count
  *  (emitRegion; V8's bytecode jump table needs under 3). */
 export const SWITCH_SPREAD = 2.5;
 
+/** The body of a region function (same parameters as a block's; E and I are the members'
+ *  instructions concatenated in member order; B is the block the dispatch loop entered by,
+ *  whose `region` the catch reports to through H.rfault). `page` is the members' linear page
+ *  base. */
 export function emitRegion(members: RegionMember[], page: number, opts: EmitOptions): string {
   const liveOut = regionLiveOut(members);
   const out: string[] = ['for (;;) {', localizeChunk(`switch ((c.eip - ${hex(page)}|0)|0) {`)];
@@ -213,9 +213,10 @@ export function emitRegion(members: RegionMember[], page: number, opts: EmitOpti
   // with the default, as many as make the spread of the cases (last - first) under
   // SWITCH_SPREAD times their count. Both of V8's tiers then dispatch through a table: its
   // bytecode generator emits SwitchOnSmiNoFeedback only for a spread under 3 times the count
-  // of cases (V8's --switch-table-spread-threshold; at least 6 cases), and TurboFan's instruction selector weighs a table of
-  // the value range against a binary search of compares. With the members' offsets alone (a few
-  // in a few hundred) TurboFan chose the search, and with a fifth of the range filled (as
+  // of cases (V8's --switch-table-spread-threshold; at least 6 cases), and TurboFan's
+  // instruction selector weighs a table of the value range against a binary search of
+  // compares. With the members' offsets alone (a few in a few hundred) TurboFan chose the
+  // search, and with a fifth of the range filled (as
   // before) the bytecode compared the value with every case in turn: each pass through the
   // switch of a region not yet optimized, and every exit, cost one comparison per case
   // (GRUB's boot, perf: the baseline tier's StrictEqual the busiest builtin). Not a label for
