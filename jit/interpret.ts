@@ -61,7 +61,9 @@ const ONCE = new Insn();
 /** The EIPs runOnce has run in its block so far (block formation's followed-JMP rule). */
 const ONCE_EIPS = new Int32Array(MAX_BLOCK_INSNS);
 
-/** The last instruction the last runOnce ran (what the mode after it depends on). */
+/** The instruction the last runOnce decoded last: the last it ran, or the one it stopped
+ *  before without running it (page end, a count reader, an instruction too long to decode),
+ *  after instructions that all keep the mode (the block would have ended at one that did not). */
 export function ranOnceLast(): Insn { return ONCE; }
 
 /** Run the block that starts at `eip` (its linear page maps to physical `phys`) once, without

@@ -601,6 +601,9 @@ export class Jit {
       B.keepsMode = false;
       return 0;
     }
+    // Exact when runOnce ran that instruction; when it stopped before it, every instruction it
+    // ran kept the mode, and the row's answer can only be false where true is right (the mode
+    // key is computed again): safe, not exact.
     B.keepsMode = keepsMode(ranOnceLast());
     this.walkedInsns += n;
     return n;
