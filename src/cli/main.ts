@@ -1,7 +1,6 @@
 // The xenjit command line.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { runBare } from './bare.ts';
 import { formatStats } from './stats.ts';
@@ -10,16 +9,16 @@ import { profileCommand, type ProfileOptions } from './profile.ts';
 import { regressCommand, type RegressCliOptions } from './regress.ts';
 import { decode, type Insn } from '../decode/decoder.ts';
 import { disassemble } from '../decode/disasm.ts';
+import { PROJECT_ROOT, RUNNING_FROM } from '../project-root.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const DEMO_GUEST = join(here, '..', '..', 'tests', 'guests', 'demo.bin');
+export const DEMO_GUEST = join(PROJECT_ROOT, 'tests', 'guests', 'demo.bin');
 
 /** Commander's way of taking an option more than once. */
 function collect(v: string, prev: string[]): string[] { return [...prev, v]; }
 
 const program = new Command('xenjit')
   .description('Runs 32-bit x86 Xen PV guests on Node.js: an i686 CPU with a block JIT to JavaScript.')
-  .version('0.1.0');
+  .version(`0.1.0 (${RUNNING_FROM})`);
 
 program.command('demo')
   .description('run the embedded demo guest (a bare-metal sieve) on the CPU core and show JIT counters')

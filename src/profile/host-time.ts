@@ -4,6 +4,7 @@
 // (hypercalls, MMU, events, traps), src/ is the CPU core called from blocks (semantic
 // functions, memory and paging), jit/ is the dispatch loop, and V8's own entries are GC and
 // other. Blocks are found by their script URL; their line ticks give per-instruction samples.
+import { sourceOf } from '../project-root.ts';
 import type { CpuProfile, ProfileNode } from './sampler.ts';
 import type { Block } from '../../jit/jit.ts';
 import { instructionOfLines, FUNCTION_HEADER_LINES } from '../../jit/source-map.ts';
@@ -30,9 +31,9 @@ export interface HostTime {
   byBlock: Map<Block, BlockHostTime>;
 }
 
-/** Files of ours, relative to the project root, by the URL V8 reports. */
-const ROOT = new URL('../../', import.meta.url).href;
-function ours(url: string): string | null { return url.startsWith(ROOT) ? url.slice(ROOT.length) : null; }
+/** Files of ours, relative to the project root with their .ts names, by the URL V8 reports
+ *  (the sources' or their compiled tree's). */
+const ours = sourceOf;
 
 /** Frames of the translator's compile path (block forming, emitting, source maps, new Function). */
 function isCompileFrame(url: string, name: string): boolean {

@@ -3,10 +3,15 @@
 // inside the emulator, past the case's own host timeout plus a grace period) costs only its
 // current case, which is reported as an error; a fresh worker takes over the rest.
 import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { RegressCase } from './manifest.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
 import type { CaseRun } from './expect.ts';
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+// The checkout's worker.js (it loads the sources through tsx), also when this module runs from
+// the compiled tree (project-root.ts), which has no copy of it.
+const WORKER_URL = pathToFileURL(join(PROJECT_ROOT, 'src', 'regress', 'worker.js'));
 /** Host seconds beyond a case's own timeout before its worker is stopped. */
 const GRACE_SECONDS = 60;
 

@@ -4,7 +4,6 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, relative, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadManifest, ManifestError, type RegressCase } from './manifest.ts';
 import { parseShard, selectShard, type Shard } from './shard.ts';
 import { runPool } from './pool.ts';
@@ -12,9 +11,10 @@ import { judge, exitName, type CaseRun } from './expect.ts';
 import { writeGolden, ensureDir } from './text.ts';
 import { failureBlock, summaryTable, totalsLine, type Outcome } from './report.ts';
 import { junitXml, type JUnitCase } from './junit.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
 
 /** The project's own suite, found from this file so the command works from any directory. */
-export const DEFAULT_MANIFEST = relative(process.cwd(), join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tests', 'regress', 'suite.json'));
+export const DEFAULT_MANIFEST = relative(process.cwd(), join(PROJECT_ROOT, 'tests', 'regress', 'suite.json'));
 
 export interface RegressOptions {
   jobs?: number;
