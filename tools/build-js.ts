@@ -25,11 +25,12 @@ const options: ts.CompilerOptions = {
   rewriteRelativeImportExtensions: true, declaration: false, sourceMap: false,
 };
 const program = ts.createProgram([ENTRY], options);
-const diagnostics = [...ts.getPreEmitDiagnostics(program)];
-if (diagnostics.length) fail(diagnostics);
+// Type errors are `npm run typecheck`'s (and CI's) to report: the code runs as it would from
+// the sources through tsx, which does not check types either, and an install does not fail
+// on a work in progress. Only a file that cannot be emitted fails the build.
 rmSync(tmp, { recursive: true, force: true });
 const emitted = program.emit();
-if (emitted.emitSkipped || emitted.diagnostics.length) fail([...emitted.diagnostics]);
+if (emitted.emitSkipped) fail([...emitted.diagnostics]);
 // The tree sits under node_modules, where Node does not look past for a package.json: without
 // one of its own its .js files would load as CommonJS.
 writeFileSync(join(tmp, 'package.json'), '{ "type": "module" }\n');
