@@ -1,16 +1,17 @@
 // `npm run build` (also run by `npm ci` / `npm install` as the `prepare` script): compile the
-// command line and everything it imports to JavaScript under COMPILED_DIR, which
-// src/cli/xenjit.js starts instead of the sources while no source is newer than the build.
+// command line and the regression workers' side, with everything they import, to JavaScript
+// under COMPILED_DIR, which src/cli/xenjit.js and src/regress/worker.js start instead of the
+// sources while no source is newer than the build (src/cli/compiled.js).
 // Node loads the compiled tree ~0.4 s faster than the sources through tsx (whose module hooks
 // run on a thread of their own, a round trip per module). The compiler's options are
-// tsconfig.json's, with emission on, the entry point's imports only, and relative imports
+// tsconfig.json's, with emission on, the entry points' imports only, and relative imports
 // rewritten from .ts to .js.
 import ts from 'typescript';
 import { mkdirSync, rmSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPILED_DIR, PROJECT_ROOT } from '../src/project-root.ts';
 
-const ENTRY = join(PROJECT_ROOT, 'src', 'cli', 'main.ts');
+const ENTRIES = [join(PROJECT_ROOT, 'src', 'cli', 'main.ts'), join(PROJECT_ROOT, 'src', 'regress', 'worker-main.ts')];
 const out = join(PROJECT_ROOT, COMPILED_DIR);
 const tmp = `${out}.tmp-${process.pid}`;
 // Sources changed from here on are newer than the build (the launcher compares with this).
@@ -24,7 +25,7 @@ const options: ts.CompilerOptions = {
   ...parsed.options, noEmit: false, outDir: tmp, rootDir: PROJECT_ROOT,
   rewriteRelativeImportExtensions: true, declaration: false, sourceMap: false,
 };
-const program = ts.createProgram([ENTRY], options);
+const program = ts.createProgram(ENTRIES, options);
 // Type errors are `npm run typecheck`'s (and CI's) to report: the code runs as it would from
 // the sources through tsx, which does not check types either, and an install does not fail
 // on a work in progress. Only a file that cannot be emitted fails the build.

@@ -9,8 +9,9 @@ import type { RegressCase } from './manifest.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 import type { CaseRun } from './expect.ts';
 
-// The checkout's worker.js (it loads the sources through tsx), also when this module runs from
-// the compiled tree (project-root.ts), which has no copy of it.
+// The checkout's worker.js (plain JavaScript: it starts the worker's side from the compiled tree
+// or from the sources, src/cli/compiled.js), also when this module runs from the compiled tree,
+// which has no copy of it.
 const WORKER_URL = pathToFileURL(join(PROJECT_ROOT, 'src', 'regress', 'worker.js'));
 /** Host seconds beyond a case's own timeout before its worker is stopped. */
 const GRACE_SECONDS = 60;
@@ -24,7 +25,7 @@ export async function runPool(cases: readonly RegressCase[], jobs: number, onRes
       const k = next++;
       const c = cases[k];
       // Without a list of its own the worker would inherit the process's loader flags and
-      // register tsx twice; worker.js does the registering.
+      // register tsx twice; worker.js registers it when it takes the sources.
       worker ??= new Worker(WORKER_URL, { execArgv: [] });
       const w = worker;
       const r = await new Promise<CaseRun>((done) => {

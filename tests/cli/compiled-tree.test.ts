@@ -1,7 +1,7 @@
-// The compiled tree (tools/build-js.ts) and the launcher's choice of tree (src/cli/compiled.js):
-// the launcher takes the compiled tree only while no source is newer than its build, and the
-// command line run from it behaves as from the sources; the profiler attributes host frames of
-// either tree to the same source files.
+// The compiled tree (tools/build-js.ts) and the choice of tree (src/cli/compiled.js): the
+// launcher and the regression workers take the compiled tree only while no source is newer than
+// its build, and the command line run from it behaves as from the sources; the profiler
+// attributes host frames of either tree to the same source files.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, utimesSync, rmSync } from 'node:fs';
@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 // @ts-expect-error: plain JavaScript (it runs before tsx), no declarations
-import { compiledEntry, COMPILED_DIR as LAUNCHER_DIR } from '../../src/cli/compiled.js';
+import { compiledTree, COMPILED_DIR as LAUNCHER_DIR } from '../../src/cli/compiled.js';
 import { PROJECT_ROOT, COMPILED_DIR, sourceOf } from '../../src/project-root.ts';
 
-const entryOf = compiledEntry as (root: string) => string | null;
+const entryOf = compiledTree as (root: string) => string | null;
 
 /** A checkout-shaped directory: sources and a build made at `builtAt`, files dated `at`. */
 function fixture(builtAt: number | null, at: number): string {
@@ -30,14 +30,14 @@ function fixture(builtAt: number | null, at: number): string {
 }
 function touch(root: string, f: string, at: number): void { utimesSync(join(root, f), at / 1000, at / 1000); }
 
-describe('the launcher\'s choice of tree', () => {
+describe('the choice of tree', () => {
   const t0 = Date.parse('2026-01-01T00:00:00Z');
   it('names the same directory as project-root.ts', () => {
     expect(LAUNCHER_DIR).toBe(COMPILED_DIR);
   });
   it('takes the compiled tree when every source is older than the build', () => {
     const root = fixture(t0 + 1000, t0);
-    try { expect(entryOf(root)).toBe(join(root, COMPILED_DIR, 'src', 'cli', 'main.js')); } finally { rmSync(root, { recursive: true }); }
+    try { expect(entryOf(root)).toBe(join(root, COMPILED_DIR)); } finally { rmSync(root, { recursive: true }); }
   });
   it('takes the sources without a build', () => {
     const root = fixture(null, t0);
@@ -92,5 +92,12 @@ describe('the command line from the compiled tree', () => {
     expect(exact(a.stdout)).toBe(exact(b.stdout));
     expect(a.stdout).toContain('primes below 100000: 9592');
     expect(exact(a.stderr)).toBe(exact(b.stderr));
+    // The regression workers start their side the same way (src/regress/worker.js).
+    const regress = (sources: boolean) => spawnSync(process.execPath, [join(PROJECT_ROOT, 'src', 'cli', 'xenjit.js'), 'regress', '--jobs', '1', '--filter', '^(demo|console)$'],
+      { encoding: 'utf8', env: { ...process.env, XENJIT_SOURCES: sources ? '1' : '' } });
+    for (const r of [regress(false), regress(true)]) {
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('2 cases: 2 passed, 0 failed, 0 errors');
+    }
   }, 180_000);
 });
