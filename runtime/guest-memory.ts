@@ -35,11 +35,23 @@ export function copyToGuest(d: Domain, va: number, data: Uint8Array): boolean {
   const c = d.cpu;
   try {
     // Check every page for writing first (Xen's copy_to_guest may stop part way; checking first
-    // keeps a failed copy from leaving half an answer), then store through writeLin so stores
-    // into translated code are seen by the translator.
+    // keeps a failed copy from leaving half an answer).
     for (let k = 0; k < data.length;) { const a = (va + k) | 0; translate(c, a, ACC_W); k += 4096 - (a & 0xfff); }
     if (data.length) translate(c, (va + data.length - 1) | 0, ACC_W);
-    for (let k = 0; k < data.length; k++) writeLin(c, (va + k) | 0, 1, data[k], 0);
+    // Then page by page: one translation and a block copy into RAM, and the translator told of
+    // a store into a page holding translated code as a guest store tells it (it drops what the
+    // bytes held and stops the running block). Byte by byte through writeLin, each byte took a
+    // translation and a store of its own: the hypercall benchmark (a 16-byte xen_version answer
+    // per iteration) now takes 0.97 of the time (tools/bench-pair.ts, twice).
+    for (let k = 0; k < data.length;) {
+      const a = (va + k) | 0, n = Math.min(data.length - k, 4096 - (a & 0xfff));
+      const pa = translate(c, a, ACC_W);
+      if (pa >= 0 && pa + n <= c.mem.length) {
+        c.mem.set(data.subarray(k, k + n), pa);
+        if (c.codePages[pa >>> 12]) c.hooks.codeWrite?.(pa, n);
+      } else for (let j = 0; j < n; j++) writeLin(c, (a + j) | 0, 1, data[k + j], 0);
+      k += n;
+    }
   } catch (e) { if (e === FAULT) return false; throw e; }
   return true;
 }
