@@ -16,19 +16,19 @@ export const FEATURES_SUBMAP0 = (1 << XENFEAT_writable_page_tables) | (1 << XENF
 import { EFAULT, ENOSYS, EPERM } from './errno.ts';
 
 const ENCODER = new TextEncoder();
-/** `s` NUL-terminated in a `size`-byte field. Each (string, size) is encoded once: the answers
- *  are constants, and encoding them was most of this hypercall's cost. Callers only copy them. */
-const STRINGS = new Map<string, Uint8Array>();
+/** `s` NUL-terminated in a `size`-byte field. */
 function str(s: string, size: number): Uint8Array {
-  const key = `${size}:${s}`;
-  let b = STRINGS.get(key);
-  if (b === undefined) {
-    b = new Uint8Array(size);
-    b.set(ENCODER.encode(s).subarray(0, size - 1));
-    STRINGS.set(key, b);
-  }
+  const b = new Uint8Array(size);
+  b.set(ENCODER.encode(s).subarray(0, size - 1));
   return b;
 }
+// The answers are constants, encoded once (encoding them at every call was most of this
+// hypercall's cost).
+const EXTRAVERSION = str('-xenjit', 16), CHANGESET = str('xenjit', 64), COMMANDLINE = str('', 1024);
+const CAPABILITIES_PAE = str('xen-3.0-x86_32p', 1024), CAPABILITIES = str('xen-3.0-x86_32', 1024);
+/** struct xen_compile_info: compiler[64], compile_by[16], compile_domain[32], compile_date[32]. */
+const COMPILE_INFO = new Uint8Array(144);
+COMPILE_INFO.set(str('xenjit', 64), 0); COMPILE_INFO.set(str('xenjit', 16), 64); COMPILE_INFO.set(str('localdomain', 32), 80);
 
 export const xenVersion: Hypercall = {
   nr: __HYPERVISOR_xen_version, name: 'xen_version', args: ['c', 'p'],
@@ -37,15 +37,10 @@ export const xenVersion: Hypercall = {
     const put = (b: Uint8Array): number => (copyToGuest(d, arg, b) ? 0 : EFAULT);
     switch (cmd) {
       case XENVER_version: return (XEN_MAJOR << 16) | XEN_MINOR;
-      case XENVER_extraversion: return put(str('-xenjit', 16));
-      case XENVER_compile_info: {
-        // struct xen_compile_info: compiler[64], compile_by[16], compile_domain[32], compile_date[32]
-        const b = new Uint8Array(144);
-        b.set(str('xenjit', 64), 0); b.set(str('xenjit', 16), 64); b.set(str('localdomain', 32), 80); b.set(str('', 32), 112);
-        return put(b);
-      }
-      case XENVER_capabilities: return put(str(d.pae ? 'xen-3.0-x86_32p' : 'xen-3.0-x86_32', 1024));
-      case XENVER_changeset: return put(str('xenjit', 64));
+      case XENVER_extraversion: return put(EXTRAVERSION);
+      case XENVER_compile_info: return put(COMPILE_INFO);
+      case XENVER_capabilities: return put(d.pae ? CAPABILITIES_PAE : CAPABILITIES);
+      case XENVER_changeset: return put(CHANGESET);
       case XENVER_platform_parameters: {
         // struct xen_platform_parameters { unsigned long virt_start; } (32-bit)
         const b = new Uint8Array(4);
@@ -63,7 +58,7 @@ export const xenVersion: Hypercall = {
       }
       case XENVER_pagesize: return 4096;
       case XENVER_guest_handle: return put(new Uint8Array(16));
-      case XENVER_commandline: return put(str('', 1024)); // the hypervisor's command line: empty
+      case XENVER_commandline: return put(COMMANDLINE); // the hypervisor's command line: empty
       case XENVER_build_id: return EPERM; // only for privileged domains
       default: return ENOSYS;
     }
