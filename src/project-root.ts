@@ -1,15 +1,15 @@
 // Where the project's files are, for code that reads them at run time (the demo guest, the
 // regression suite, the profiler's attribution of host frames to our sources). The sources run
 // from the checkout (through tsx or vitest) or from the JavaScript that `npm run build`
-// compiles them to under COMPILED_DIR (src/cli/xenjit.js starts that when it is current, as
-// Node loads it ~0.4 s faster than the sources through tsx's module hooks): a module's own URL
-// alone does not say where the checkout is.
+// compiles them to under COMPILED_DIR (the launcher and the regression workers start that when
+// it is current, src/cli/compiled.js, as Node loads it ~0.4 s faster than the sources through
+// tsx's module hooks): a module's own URL alone does not say where the checkout is.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** The compiled tree, relative to the checkout (src/cli/xenjit.js and tools/build-js.ts name
- *  it too). */
+/** The compiled tree, relative to the checkout (src/cli/compiled.js, plain JavaScript, names it
+ *  too; tests/cli/compiled-tree.test.ts checks they agree). */
 export const COMPILED_DIR = join('node_modules', '.cache', 'xenjit', 'js');
 
 /** The checkout: the nearest directory above this module with the launcher in it (the compiled

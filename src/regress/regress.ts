@@ -13,7 +13,8 @@ import { failureBlock, summaryTable, totalsLine, type Outcome } from './report.t
 import { junitXml, type JUnitCase } from './junit.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 
-/** The project's own suite, found from this file so the command works from any directory. */
+/** The project's own suite, found from the checkout (project-root.ts) so the command works from
+ *  any directory. */
 export const DEFAULT_MANIFEST = relative(process.cwd(), join(PROJECT_ROOT, 'tests', 'regress', 'suite.json'));
 
 export interface RegressOptions {
