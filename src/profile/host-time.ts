@@ -4,6 +4,8 @@
 // (hypercalls, MMU, events, traps), src/ is the CPU core called from blocks (semantic
 // functions, memory and paging), jit/ is the dispatch loop, and V8's own entries are GC and
 // other. Blocks are found by their script URL; their line ticks give per-instruction samples.
+// Our files are named by sourceOf: relative to the project root with their .ts names, from the
+// URL V8 reports for the sources or their compiled tree.
 import { sourceOf } from '../project-root.ts';
 import type { CpuProfile, ProfileNode } from './sampler.ts';
 import type { Block } from '../../jit/jit.ts';
@@ -31,13 +33,10 @@ export interface HostTime {
   byBlock: Map<Block, BlockHostTime>;
 }
 
-/** Files of ours, relative to the project root with their .ts names, by the URL V8 reports
- *  (the sources' or their compiled tree's). */
-const ours = sourceOf;
 
 /** Frames of the translator's compile path (block forming, emitting, source maps, new Function). */
 function isCompileFrame(url: string, name: string): boolean {
-  const f = ours(url);
+  const f = sourceOf(url);
   if (f === null) return url.includes('/node_modules/source-map/');
   return (f === 'jit/jit.ts' && name === 'compile') || f === 'jit/block.ts' || f === 'jit/emit.ts' || f === 'jit/inline.ts' ||
     f === 'jit/liveness.ts' || f === 'jit/source-map.ts';
@@ -46,7 +45,7 @@ function isCompileFrame(url: string, name: string): boolean {
 function topCategory(n: ProfileNode): Category {
   const { url, functionName } = n.callFrame;
   if (functionName === '(garbage collector)') return 'gc';
-  const f = ours(url);
+  const f = sourceOf(url);
   if (f === null) return 'other';
   if (f.startsWith('runtime/')) return 'runtime';
   if (f.startsWith('src/')) return 'core';

@@ -77,11 +77,11 @@ describe('the command line from the compiled tree', () => {
       expect(b.status, b.stderr).toBe(0);
     }
     expect(entryOf(PROJECT_ROOT)).not.toBeNull();
-    const run = (sources: boolean) => spawnSync(process.execPath,
-      [join(PROJECT_ROOT, 'src', 'cli', 'xenjit.js'), 'run', join(PROJECT_ROOT, 'tests', 'guests', 'pv', 'demo.elf'), '--clock', 'virtual', '--memory', '16', '--stats'],
+    // `xenjit ARGS` from the compiled tree, or from the sources.
+    const xenjit = (sources: boolean, ...args: string[]) => spawnSync(process.execPath, [join(PROJECT_ROOT, 'src', 'cli', 'xenjit.js'), ...args],
       { encoding: 'utf8', env: { ...process.env, XENJIT_SOURCES: sources ? '1' : '' } });
-    const version = (sources: boolean) => spawnSync(process.execPath, [join(PROJECT_ROOT, 'src', 'cli', 'xenjit.js'), '--version'],
-      { encoding: 'utf8', env: { ...process.env, XENJIT_SOURCES: sources ? '1' : '' } }).stdout.trim();
+    const run = (sources: boolean) => xenjit(sources, 'run', join(PROJECT_ROOT, 'tests', 'guests', 'pv', 'demo.elf'), '--clock', 'virtual', '--memory', '16', '--stats');
+    const version = (sources: boolean) => xenjit(sources, '--version').stdout.trim();
     expect(version(false)).toBe('0.1.0 (compiled tree)');
     expect(version(true)).toBe('0.1.0 (TypeScript sources)');
     const a = run(false), b = run(true);
@@ -93,8 +93,7 @@ describe('the command line from the compiled tree', () => {
     expect(a.stdout).toContain('primes below 100000: 9592');
     expect(exact(a.stderr)).toBe(exact(b.stderr));
     // The regression workers start their side the same way (src/regress/worker.js).
-    const regress = (sources: boolean) => spawnSync(process.execPath, [join(PROJECT_ROOT, 'src', 'cli', 'xenjit.js'), 'regress', '--jobs', '1', '--filter', '^(demo|console)$'],
-      { encoding: 'utf8', env: { ...process.env, XENJIT_SOURCES: sources ? '1' : '' } });
+    const regress = (sources: boolean) => xenjit(sources, 'regress', '--jobs', '1', '--filter', '^(demo|console)$');
     for (const r of [regress(false), regress(true)]) {
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain('2 cases: 2 passed, 0 failed, 0 errors');
