@@ -121,20 +121,13 @@ export function getPF(c: Cpu): boolean {
   return c.lmask & PF ? PARITY[c.lres & 0xff] !== 0 : (c.flags & PF) !== 0;
 }
 
-/** Condition codes tttn (SDM vol. 1 appendix B): O NO B AE E NE BE A S NS P NP L GE LE G. */
+/** Condition codes tttn (SDM vol. 1 appendix B): O NO B AE E NE BE A S NS P NP L GE LE G.
+ *  E/NE read ZF alone; the others evaluate the lazy record once (ccOf), where a getter per
+ *  flag made V8's optimizing compiler inline the record's evaluation four times into every
+ *  caller (jcc, setcc, cmovcc). */
 export function testCC(c: Cpu, cc: number): boolean {
-  let t: boolean;
-  switch (cc >> 1) {
-    case 0: t = getOF(c); break;
-    case 1: t = getCF(c) !== 0; break;
-    case 2: t = getZF(c); break;
-    case 3: t = getCF(c) !== 0 || getZF(c); break;
-    case 4: t = getSF(c); break;
-    case 5: t = getPF(c); break;
-    case 6: t = getSF(c) !== getOF(c); break;
-    default: t = getZF(c) || getSF(c) !== getOF(c); break;
-  }
-  return (cc & 1) ? !t : t;
+  if ((cc >> 1) === 2) return getZF(c) !== ((cc & 1) !== 0);
+  return ccOf(cc, c.flags, c.lmask, c.lop, c.la, c.lb, c.lres, c.lsz, c.lcin);
 }
 
 /** Record helpers used by semantics and by generated code. Return the result for chaining. */

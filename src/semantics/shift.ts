@@ -17,23 +17,25 @@ export function shift(c: Cpu, op: number, a: number, count: number, sz: number):
   count &= 31;
   if (count === 0) return a & m;
   a &= m;
-  let r: number, cf: number, of: number;
+  // Each case leaves the result, CF, OF and which flags it writes; the flags are stored once
+  // after the switch (a store per case made V8's optimizing compiler inline the lazy-flags
+  // evaluation seven times over: this was the costliest function it compiled on the first-run
+  // path).
+  let r: number, cf: number, of: number, written = CF | OF;
   switch (op) {
     case 0: { // ROL
       const n = count % bits;
       r = n === 0 ? a : ((a << n) | (a >>> (bits - n))) & m;
       cf = r & 1;
       of = ((r & sb) ? 1 : 0) ^ cf;
-      put(c, CF | OF, (cf ? CF : 0) | (of ? OF : 0));
-      return r;
+      break;
     }
     case 1: { // ROR
       const n = count % bits;
       r = n === 0 ? a : ((a >>> n) | (a << (bits - n))) & m;
       cf = (r & sb) ? 1 : 0;
       of = cf ^ ((r & (sb >>> 1)) ? 1 : 0);
-      put(c, CF | OF, (cf ? CF : 0) | (of ? OF : 0));
-      return r;
+      break;
     }
     case 2: { // RCL: rotate through CF, a (bits+1)-bit rotation
       const n = count % (bits + 1);
@@ -41,8 +43,7 @@ export function shift(c: Cpu, op: number, a: number, count: number, sz: number):
       r = a;
       for (let k = 0; k < n; k++) { const out = (r & sb) ? 1 : 0; r = ((r << 1) | cf) & m; cf = out; }
       of = ((r & sb) ? 1 : 0) ^ cf;
-      put(c, CF | OF, (cf ? CF : 0) | (of ? OF : 0));
-      return r;
+      break;
     }
     case 3: { // RCR
       const n = count % (bits + 1);
@@ -51,33 +52,35 @@ export function shift(c: Cpu, op: number, a: number, count: number, sz: number):
       // OF for RCR is computed before the rotation (MSB xor CF) for a count of 1.
       of = ((r & sb) ? 1 : 0) ^ cf;
       for (let k = 0; k < n; k++) { const out = r & 1; r = ((r >>> 1) | (cf ? sb : 0)) & m; cf = out; }
-      put(c, CF | OF, (cf ? CF : 0) | (of ? OF : 0));
-      return r;
+      break;
     }
     case 4: case 6: { // SHL/SAL
       r = count >= 32 ? 0 : (a << count) & m;
       cf = count <= bits ? (a >>> (bits - count)) & 1 : 0;
       of = ((r & sb) ? 1 : 0) ^ cf;
-      put(c, CF | OF | SF | ZF | PF | AF, (cf ? CF : 0) | (of ? OF : 0) | szpFlags(r, sz));
-      return r;
+      written = CF | OF | SF | ZF | PF | AF;
+      break;
     }
     case 5: { // SHR
       r = a >>> count;
       if (count >= bits) r = 0;
       cf = count <= bits ? (a >>> (count - 1)) & 1 : 0;
       of = (a & sb) ? 1 : 0;
-      put(c, CF | OF | SF | ZF | PF | AF, (cf ? CF : 0) | (of ? OF : 0) | szpFlags(r, sz));
-      return r;
+      written = CF | OF | SF | ZF | PF | AF;
+      break;
     }
     default: { // SAR
       const s = sz === 4 ? a | 0 : (a << (32 - bits)) >> (32 - bits);
       const n = count >= bits ? bits - 1 : count;
       r = (s >> n) & m;
       cf = (s >> (count >= bits ? bits - 1 : count - 1)) & 1;
-      put(c, CF | OF | SF | ZF | PF | AF, (cf ? CF : 0) | szpFlags(r, sz));
-      return r;
+      of = 0;
+      written = CF | OF | SF | ZF | PF | AF;
+      break;
     }
   }
+  put(c, written, (cf ? CF : 0) | (of ? OF : 0) | (written & ZF ? szpFlags(r, sz) : 0));
+  return r;
 }
 
 /** SHLD/SHRD: shift `a` by count, filling from `b`. Counts above the operand size leave the
