@@ -11,6 +11,7 @@ import { FAULT } from '../src/cpu/fault.ts';
 import { EXEC } from '../src/semantics/index.ts';
 import { setsEip, mayStore } from './emit.ts';
 import { END_FACTS, E_COUNT_READER, E_ENDS, followedJump, endsAfter, MAX_BLOCK_INSNS } from './block.ts';
+import { walkFirstRun, walkStop } from './first-run-wasm.ts';
 
 // Per row, what the walk needs besides the instruction (computed once: the walk asks for every
 // instruction it runs): W_SETS_EIP the row sets EIP itself; W_STORES_REG/W_STORES_MEM it may
@@ -60,11 +61,17 @@ function execute(c: Cpu, i: Insn, ud: () => never, gp0: () => never): number {
 const ONCE = new Insn();
 /** The EIPs runOnce has run in its block so far (block formation's followed-JMP rule). */
 const ONCE_EIPS = new Int32Array(MAX_BLOCK_INSNS);
+/** Whether the last runOnce's block ended in the WebAssembly walk, and how many instructions
+ *  the walk ran. */
+let walkEnded = false, walked = 0;
 
-/** The instruction the last runOnce decoded last: the last it ran, or the one it stopped
- *  before without running it (page end, a count reader, an instruction too long to decode),
- *  after instructions that all keep the mode (the block would have ended at one that did not). */
-export function ranOnceLast(): Insn { return ONCE; }
+/** The row of the instruction the last runOnce decoded last: the last it ran, or the one it
+ *  stopped before without running it (page end, a count reader, an instruction too long to
+ *  decode), after instructions that all keep the mode (the block would have ended at one that
+ *  did not). */
+export function ranOnceLastRow(): number { return walkEnded ? walkStop.lastRow : ONCE.ri; }
+/** Instructions the last runOnce ran in WebAssembly. */
+export function ranInWasm(): number { return walked; }
 
 /** Run the block that starts at `eip` (its linear page maps to physical `phys`) once, without
  *  forming it: each instruction is decoded from the page and run before the next is decoded,
@@ -78,9 +85,21 @@ export function ranOnceLast(): Insn { return ONCE; }
  *  at the faulting instruction with the instructions before it counted in c.icount; an
  *  instruction too long to decode after the first ends the block before it (it faults when it
  *  is reached, as the first of a block). */
-export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsns: number, ud: () => never, gp0: () => never): number {
+export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsns: number, ud: () => never, gp0: () => never, wasm = false): number {
   const i = ONCE, pageBase = phys & ~0xfff, pageEnd = pageBase + 4096;
   let pa = phys, ip = eip, n = 0, followed = false, decoding = false;
+  walkEnded = false; walked = 0;
+  if (wasm && d32) {
+    // As far as its forms go, the walk runs the block in WebAssembly; from the instruction it
+    // stopped before (not run), the loop below goes on as if it had run those itself.
+    const k = walkFirstRun(c, eip, phys, maxInsns);
+    if (k >= 0) {
+      n = walked = k;
+      if (!walkStop.stopped) { walkEnded = true; return n; }
+      ip = walkStop.ip; pa = pageBase + walkStop.off; followed = walkStop.followed;
+      ONCE_EIPS.set(walkStop.eips.subarray(0, n));
+    }
+  }
   try {
     while (n < maxInsns) {
       decoding = true;

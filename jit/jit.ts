@@ -15,7 +15,8 @@ import { emitBlock, setsEip, rowSetsEip, hex } from './emit.ts';
 import { newStats, bail, type JitStats } from './stats.ts';
 import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
-import { interpretBlock, runOnce, ranOnceLast } from './interpret.ts';
+import { interpretBlock, runOnce, ranOnceLastRow, ranInWasm } from './interpret.ts';
+import { prepareFirstRunWalk } from './first-run-wasm.ts';
 import { emitRegion, MAX_REGION_INSNS } from './region.ts';
 import { PageMarks, markRange, anyMarked, marksSlab } from './code-marks.ts';
 import './host-flags.ts';
@@ -152,6 +153,9 @@ export interface JitOptions {
   /** Runs of compiled blocks of a region's page, right after the region left for them, at which
    *  the region is built again with them (Jit.regrow); doubles with every build; 0: never. */
   regrowAt: number;
+  /** Run first visits in WebAssembly as far as its instruction forms go (first-run-wasm.ts),
+   *  the rest of the block in JavaScript; off: all in JavaScript. */
+  wasmFirstRun: boolean;
 }
 
 /** Default region threshold: a region costs V8 tens of milliseconds of optimization, worth it
@@ -237,11 +241,12 @@ export class Jit {
   private readonly useRegions: boolean;
 
   constructor(readonly c: Cpu, opts: Partial<JitOptions> = {}) {
-    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, regions: true, regionAt: DEFAULT_REGION_AT, cacheFirstRun: false, regrowAt: DEFAULT_REGROW_AT, sparseTierUp: DEFAULT_SPARSE_TIER_UP, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
+    this.opts = { singleStep: false, instrument: false, maxBlocks: 65536, sourceMaps: false, regions: true, regionAt: DEFAULT_REGION_AT, cacheFirstRun: false, wasmFirstRun: true, regrowAt: DEFAULT_REGROW_AT, sparseTierUp: DEFAULT_SPARSE_TIER_UP, ...opts, tierUp: opts.tierUp ?? DEFAULT_TIER_UP };
     this.useRegions = this.opts.regions && !this.opts.singleStep && !this.opts.sourceMaps;
     this.regionHalf = this.opts.regionAt >> 1;
     c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
     this.transients = this.opts.tierUp > 1 && !this.opts.instrument && !this.opts.cacheFirstRun;
+    if (this.transients && this.opts.wasmFirstRun) prepareFirstRunWalk(c);
     // Never valid: no block chains to it (it stands for another block on every use).
     this.transient = this.newBlock(0, 0, 0, 1, false, false);
     this.transient.valid = false;
@@ -592,7 +597,8 @@ export class Jit {
   private readonly firstRun: BlockFn = (_E, _I, B) => {
     const c = this.c;
     this.stats.interpretedRuns++;
-    const n = runOnce(c, B.eip, B.phys, (B.mode & 4) !== 0, this.maxInsns, HELPERS.ud, HELPERS.gp0);
+    const n = runOnce(c, B.eip, B.phys, (B.mode & 4) !== 0, this.maxInsns, HELPERS.ud, HELPERS.gp0, this.opts.wasmFirstRun);
+    this.stats.wasmFirstRunInsns += ranInWasm();
     if (n < 0) {
       // Its first instruction crosses the page end: it runs outside any block, as the dispatch
       // loop runs one at a later visit (stepOutside); a fault is the dispatch loop's to deliver.
@@ -604,7 +610,7 @@ export class Jit {
     // Exact when runOnce ran that instruction; when it stopped before it, every instruction it
     // ran kept the mode, and the row's answer can only be false where true is right (the mode
     // key is computed again): safe, not exact.
-    B.keepsMode = keepsMode(ranOnceLast());
+    B.keepsMode = keepsModeOf(ranOnceLastRow());
     this.walkedInsns += n;
     return n;
   };
@@ -873,8 +879,9 @@ function fitting(cands: Block[]): Block[] {
 
 /** Whether a block ending in `last` leaves the mode key as it found it: it ends in a near
  *  transfer (or falls through) past no block-ending state change. */
-function keepsMode(last: Insn): boolean {
-  return last.ri >= 0 ? KEEPS_MODE[last.ri] === 1 : KEEPS_MODE_UD;
+function keepsMode(last: Insn): boolean { return keepsModeOf(last.ri); }
+function keepsModeOf(ri: number): boolean {
+  return ri >= 0 ? KEEPS_MODE[ri] === 1 : KEEPS_MODE_UD;
 }
 
 const EXEC_UD: Exec = () => fault(UD);

@@ -12,6 +12,8 @@ export interface JitStats {
   interpretedRuns: number;
   /** Of those, first visits: blocks run once from the guest's bytes, neither formed nor cached. */
   firstRuns: number;
+  /** Instructions of first visits run by the WebAssembly walk (first-run-wasm.ts). */
+  wasmFirstRunInsns: number;
   /** Blocks that reached `tierUp` runs sparsely (jit.ts DENSE_GAP) and stayed interpreted. */
   sparseBlocks: number;
   compileMs: number;
@@ -40,7 +42,7 @@ export interface JitStats {
 }
 export function newStats(): JitStats {
   return {
-    blocksCompiled: 0, blocksGenerated: 0, regionsGenerated: 0, regionMembers: 0, interpretedRuns: 0, firstRuns: 0, sparseBlocks: 0, compileMs: 0, cacheHits: 0, cacheMisses: 0, chainHits: 0, invalidations: 0,
+    blocksCompiled: 0, blocksGenerated: 0, regionsGenerated: 0, regionMembers: 0, interpretedRuns: 0, firstRuns: 0, wasmFirstRunInsns: 0, sparseBlocks: 0, compileMs: 0, cacheHits: 0, cacheMisses: 0, chainHits: 0, invalidations: 0,
     invalidationsByCause: {}, aliasReplacements: 0, blocksInvalidated: 0, cacheFlushes: 0, blocksEvicted: 0, peakBlocks: 0, dataWritesToCodePages: 0, instructions: 0, blockRuns: 0, faults: 0, bailouts: {},
   };
 }

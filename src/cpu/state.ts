@@ -23,9 +23,14 @@ export interface CpuHooks {
 }
 
 export const TLB_CAPACITY = 8192;
+/** Where RAM starts in the CPU's WebAssembly memory (Cpu.memory): the bytes before it hold the
+ *  general registers (at 0) and what the translator's WebAssembly keeps next to them
+ *  (jit/first-run-wasm.ts). */
+export const RAM_OFFSET = 65536;
 
 export class Cpu {
-  readonly regs = new Int32Array(8);
+  /** EAX..EDI, at the start of `memory` (WebAssembly code reads and writes them in place). */
+  readonly regs: Int32Array;
   eip = 0;
 
   // EFLAGS: `flags` holds every bit except those in `lmask`, which are computed on demand from
@@ -78,6 +83,9 @@ export class Cpu {
    *  code): the dispatch loop runs that instruction through its semantics. */
   slowStep = 0;
 
+  /** The memory RAM and the registers live in, so that WebAssembly code can address them; null
+   *  when the host would not give one (then they are in a plain ArrayBuffer). */
+  readonly memory: WebAssembly.Memory | null;
   readonly mem: Uint8Array;
   readonly view: DataView;
   readonly memPages: number;
@@ -105,8 +113,20 @@ export class Cpu {
 
   constructor(memBytes: number) {
     if (memBytes <= 0 || memBytes % 4096 !== 0 || memBytes > 0x80000000) throw new RangeError(`memory size ${memBytes} must be a positive multiple of 4096 up to 2 GiB`);
-    this.mem = new Uint8Array(memBytes);
-    this.view = new DataView(this.mem.buffer);
+    // 64 bytes past RAM's end, so that a decode reading ahead of RAM's last byte stays inside.
+    const bytes = RAM_OFFSET + memBytes + 64;
+    let memory: WebAssembly.Memory | null = null, buffer: ArrayBuffer;
+    try {
+      const pages = Math.ceil(bytes / 65536);
+      memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+      buffer = memory.buffer;
+    } catch {
+      buffer = new ArrayBuffer(bytes);
+    }
+    this.memory = memory;
+    this.regs = new Int32Array(buffer, 0, 8);
+    this.mem = new Uint8Array(buffer, RAM_OFFSET, memBytes);
+    this.view = new DataView(buffer, RAM_OFFSET, memBytes);
     this.memPages = memBytes >>> 12;
     this.codePages = new Uint8Array(this.memPages);
     this.rtlb = this.tlbSR; this.wtlb = this.tlbSW; this.xtlb = this.tlbSX;

@@ -50,7 +50,7 @@ export const UD_ROW: Row = makeRow({
 // string switch per operand per decode cost more than the rest of decoding):
 // IMM_PLAN[row] holds the first immediate's kind in bits 0-3 and the second's in bits 4-7;
 // REG_CHECK[row] says which ModRM.reg values are undefined encodings.
-const IM_NONE = 0, IM_B = 1, IM_BS = 2, IM_W = 3, IM_D = 4, IM_V = 5, IM_REL = 6, IM_MOFFS = 7, IM_FAR = 8;
+export const IM_NONE = 0, IM_B = 1, IM_BS = 2, IM_W = 3, IM_D = 4, IM_V = 5, IM_REL = 6, IM_MOFFS = 7, IM_FAR = 8;
 const RC_CREG = 1, RC_SREG = 2, RC_SREG_DST = 4;
 function immKind(op: Operand): number {
   switch (op.kind) {
@@ -61,7 +61,7 @@ function immKind(op: Operand): number {
     default: return IM_NONE;
   }
 }
-const IMM_PLAN = new Uint8Array(ROWS.length);
+export const IMM_PLAN = new Uint8Array(ROWS.length);
 const REG_CHECK = new Uint8Array(ROWS.length);
 for (const r of ROWS) {
   let plan = 0, shift = 0, check = 0, sSeen = false;
@@ -81,14 +81,14 @@ for (const r of ROWS) {
 // loading a row object's map (for the Array.isArray test) and fields missed the cache on most
 // instructions: the opcodes of real code are spread over hundreds of rows (perf: a tenth of
 // decodeInsn's samples on that one load).
-const SLOT_ROW = new Int16Array(512 * 16).fill(-1);
-const SLOT_GROUP = new Uint8Array(512);
+export const SLOT_ROW = new Int16Array(512 * 16).fill(-1);
+export const SLOT_GROUP = new Uint8Array(512);
 /** The legacy prefix bytes (SDM vol. 2 §2.1.1): most instructions have none, and one load and a
  *  branch that is nearly always taken decide that, where the switch on the byte compared it
  *  with the prefixes first (decoding alone 0.96-0.97 of the time). */
-const PREFIX = new Uint8Array(256);
+export const PREFIX = new Uint8Array(256);
 for (const x of [0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3]) PREFIX[x] = 1;
-const R_MODRM = new Uint8Array(ROWS.length), R_PLUSR = new Uint8Array(ROWS.length);
+export const R_MODRM = new Uint8Array(ROWS.length), R_PLUSR = new Uint8Array(ROWS.length);
 const R_RMREQ = new Int8Array(ROWS.length);
 /** Each row's traits (rows.ts T_*), by row index. */
 export const R_TRAITS = new Int32Array(ROWS.length);

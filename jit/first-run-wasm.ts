@@ -1,0 +1,438 @@
+// The first visit of a block in WebAssembly. A block's first run (interpret.ts runOnce)
+// decodes and runs an instruction at a time; in JavaScript that path runs in V8's lower tiers
+// until its optimizing compiler has compiled it, which on a two-core host takes the first
+// several thousand blocks of a fresh process (docs/architecture.md, "Cold code and V8's own
+// warm-up"). This module is the same walk compiled for V8's WebAssembly baseline compiler at
+// start-up: it decodes with the decoder's own tables (decoder.ts: opcode map, ModRM and
+// immediate facts, block-ending facts) and runs the instruction forms listed below, with the
+// semantics of src/semantics (the lazy flag record included) written out in WebAssembly. At
+// the first instruction it does not run (another form, a prefix, a memory operand, a page
+// crossing, a jump past the CS limit) it stops before it, having changed nothing for it, and
+// runOnce goes on from there in JavaScript: the instructions, the block's end and every fault
+// are what the JavaScript walk gives (tests/jit/first-run-wasm.test.ts runs both).
+//
+// Forms (32-bit operand and address size, no prefix, register operands):
+//   ADD OR AND SUB XOR CMP TEST  r/m32,r32  r32,r/m32  r/m32,imm  EAX,imm
+//   MOV r/m32,r32  r32,r/m32  r32,imm32  r/m32,imm32;  LEA r32,m;  INC/DEC r32
+//   ROL ROR SHL SHR SAR r/m32 by imm8 or 1;  IMUL r32,r/m32(,imm);  Jcc, JMP rel8/rel32;  NOP
+import { type Cpu, RAM_OFFSET } from '../src/cpu/state.ts';
+import { CS } from '../src/cpu/regs.ts';
+import { CF, PF, AF, ZF, SF, OF, OSZAPC } from '../src/cpu/regs.ts';
+import { L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_MUL } from '../src/cpu/flags.ts';
+import { ROWS, OK_E, OK_G, OK_I, OK_Z, OK_EAX, OK_ONE, SZ_OSZ, T_NOWB } from '../src/decode/rows.ts';
+import { SLOT_ROW, SLOT_GROUP, PREFIX, R_MODRM, R_PLUSR, IMM_PLAN, IM_B, IM_BS, IM_D, IM_V, IM_REL } from '../src/decode/decoder.ts';
+import { END_FACTS, E_DIRECT_JMP, E_ENDS, E_REP, E_COUNT_READER, MAX_BLOCK_INSNS } from './block.ts';
+import {
+  type Code, I32, I64, encodeModule, i32, get, set, tee, eqz, eq, ne, ltU, gtU, geU, add, sub, and, or, xor, shl, shrS, shrU,
+  rotl, rotr, load, load8U, load16S, store, block, loop, if_, ifI32, br, brIf, ret, call, seq, select,
+  i64Mul, i64Ne, i64ExtendS, i32Wrap, popcnt, switchOf,
+} from './wasm-encode.ts';
+
+// The CPU's memory (state.ts Cpu.memory): registers at 0, then the walk's state and tables,
+// RAM from RAM_OFFSET.
+const S_REGS = 0, S_FLAGS = 32, S_LMASK = 36, S_LOP = 40, S_LA = 44, S_LB = 48, S_LRES = 52, S_LSZ = 56, S_LCIN = 60;
+const S_EIP = 64, S_CSLIM = 68, S_STATUS = 72, S_IP = 76, S_OFF = 80, S_FOLLOWED = 84, S_LASTRI = 88;
+const EIPS = 256;
+const T_SLOT_ROW = 1024, T_SLOT_GROUP = 17408, T_PREFIX = 17920, T_FORM = 18432, T_AUX = 19456, T_END = 20480,
+  T_IMK = 21504, T_MODRM = 22528, T_PLUSR = 23552;
+if (T_PLUSR + 1024 > RAM_OFFSET) throw new Error('first-run tables overlap RAM');
+
+// Forms, by row (FORM), with a per-row operand (AUX): the ALU operation and write-back, the
+// shift count's source, the condition code.
+const F_BIN_EG = 1, F_BIN_GE = 2, F_BIN_EI = 3, F_BIN_AI = 4, F_MOV_EG = 5, F_MOV_GE = 6, F_MOV_ZI = 7, F_MOV_EI = 8,
+  F_LEA = 9, F_SHIFT = 10, F_IMUL3 = 11, F_IMUL2 = 12, F_INC = 13, F_DEC = 14, F_JCC = 15, F_JMP = 16, F_NOP = 17;
+const FORMS = 18;
+const OP_ADD = 0, OP_OR = 1, OP_AND = 4, OP_SUB = 5, OP_XOR = 6, OP_CMP = 7, OP_TEST = 8;
+const BIN_OPS: Record<string, number> = { add: OP_ADD, or: OP_OR, and: OP_AND, sub: OP_SUB, xor: OP_XOR, cmp: OP_CMP, test: OP_TEST };
+/** Immediate kinds the walk decodes (T_IMK): none, a byte, a sign-extended byte, 32 bits. */
+const K_NONE = 0, K_U8 = 1, K_S8 = 2, K_32 = 4;
+
+/** The form of a row this module runs, with its operand, or [0, 0]. */
+function formOf(r: (typeof ROWS)[number]): [number, number] {
+  const k = r.kinds, sz = r.sizes;
+  const all32 = sz.every((s) => s === SZ_OSZ);
+  const same = (...want: number[]): boolean => k.length === want.length && want.every((w, j) => k[j] === w);
+  if (r.sem in BIN_OPS) {
+    const op = BIN_OPS[r.sem] | (r.traits & T_NOWB ? 0 : 16);
+    if (!all32) return [0, 0];
+    if (same(OK_E, OK_G)) return [F_BIN_EG, op];
+    if (same(OK_G, OK_E)) return [F_BIN_GE, op];
+    if (same(OK_E, OK_I)) return [F_BIN_EI, op];
+    if (same(OK_EAX, OK_I)) return [F_BIN_AI, op];
+    return [0, 0];
+  }
+  switch (r.sem) {
+    case 'mov':
+      if (!all32) return [0, 0];
+      return same(OK_E, OK_G) ? [F_MOV_EG, 0] : same(OK_G, OK_E) ? [F_MOV_GE, 0] : same(OK_Z, OK_I) ? [F_MOV_ZI, 0] : same(OK_E, OK_I) ? [F_MOV_EI, 0] : [0, 0];
+    case 'lea': return sz[0] === SZ_OSZ ? [F_LEA, 0] : [0, 0];
+    case 'shift':
+      // RCL and RCR (ext 2, 3) rotate through CF: left to JavaScript.
+      if (sz[0] !== SZ_OSZ || r.ext === 2 || r.ext === 3 || k[0] !== OK_E) return [0, 0];
+      return k[1] === OK_I ? [F_SHIFT, 0] : k[1] === OK_ONE ? [F_SHIFT, 1] : [0, 0];
+    case 'imul': return all32 && same(OK_G, OK_E, OK_I) ? [F_IMUL3, 0] : [0, 0];
+    case 'imul2': return all32 && same(OK_G, OK_E) ? [F_IMUL2, 0] : [0, 0];
+    case 'inc': return all32 && same(OK_Z) ? [F_INC, 0] : [0, 0];
+    case 'dec': return all32 && same(OK_Z) ? [F_DEC, 0] : [0, 0];
+    case 'jcc': return [F_JCC, r.cc];
+    case 'jmp': return r.immAt === 0 && (END_FACTS[r.index] & E_DIRECT_JMP) !== 0 ? [F_JMP, 0] : [0, 0];
+    case 'nop': return r.operands.length === 0 ? [F_NOP, 0] : [0, 0];
+  }
+  return [0, 0];
+}
+function immKindOf(plan: number): number {
+  if (plan > 15) return -1;
+  switch (plan) {
+    case 0: return K_NONE;
+    case IM_B: return K_U8;
+    case IM_BS: return K_S8;
+    case IM_D: case IM_V: case IM_REL: return K_32;
+    default: return -1;
+  }
+}
+
+// Locals of `run` (parameters 0-2: the first instruction's physical address, its EIP, the cap).
+const P_PHYS = 0, P_EIP = 1, P_MAX = 2;
+let nextLocal = 3;
+const L = (): number => nextLocal++;
+const n = L(), ip = L(), pa = L(), followed = L(), op = L(), key = L(), ri = L(), form = L(), x = L(), mod = L(), reg = L(),
+  rm = L(), p = L(), base = L(), index = L(), disp = L(), imm = L(), len = L(), a = L(), b = L(), r = L(), end = L(),
+  to = L(), aux = L(), dst = L(), cf = L(), of = L(), cnt = L(), written = L(), t = L(), scale = L(), pb = L();
+const RUN_I32_LOCALS = nextLocal - 3;
+const prod = nextLocal++; // i64
+
+const reg32 = (k: Code): Code => load(add(shl(k, i32(2)), i32(S_REGS)));
+const setReg32 = (k: Code, v: Code): Code => store(add(shl(k, i32(2)), i32(S_REGS)), v);
+/** Bytes of the block's page (`pb`: where it starts in memory) by page offset; a decode may
+ *  read past the page end (the length then says it crosses it). */
+const byteAt = (off: Code): Code => load8U(add(off, get(pb)));
+const at = (addr: number): Code => load(i32(addr));
+const put = (addr: number, v: Code): Code => store(i32(addr), v);
+const le32At = (off: Code): Code => load(add(off, get(pb)));
+/** Fetch the next byte of the instruction (at p) and advance p. */
+const nextByte = (into: number): Code => seq(set(into, byteAt(get(p))), set(p, add(get(p), i32(1))));
+
+// Function indices.
+const FN_RUN = 0, FN_STATUS = 1, FN_CC = 2, FN_RAN_AT = 3;
+
+/** statusOf (flags.ts) over the record in memory: the six status flags. */
+function statusFn(): Code {
+  const m = 0, sb = 1, rr = 2, aa = 3, bb = 4, f = 5, lop = 6, sz = 7, s = 8;
+  const cfAdd = (le: boolean): Code => (le ? seq(get(rr), get(aa), [0x4d]) : ltU(get(rr), get(aa)));
+  const cfSub = (le: boolean): Code => (le ? seq(get(aa), get(bb), [0x4d]) : ltU(get(aa), get(bb)));
+  const afOf = (isSub: boolean): Code => or(and(xor(xor(get(aa), get(bb)), get(rr)), i32(AF)),
+    select(i32(OF), i32(0), and(and(isSub ? xor(get(aa), get(bb)) : xor(get(aa), get(rr)), isSub ? xor(get(aa), get(rr)) : xor(get(bb), get(rr))), get(sb))));
+  const cfFlag = (cond: Code): Code => select(i32(CF), i32(0), cond);
+  const addTo = (v: Code): Code => set(f, or(get(f), v));
+  const sx = (v: Code): Code => shrS(shl(v, get(s)), get(s));
+  return seq(
+    set(sz, at(S_LSZ)), set(lop, at(S_LOP)),
+    set(m, select(i32(-1), sub(shl(i32(1), shl(get(sz), i32(3))), i32(1)), eq(get(sz), i32(4)))),
+    set(sb, shl(i32(1), sub(shl(get(sz), i32(3)), i32(1)))),
+    set(rr, and(at(S_LRES), get(m))), set(aa, and(at(S_LA), get(m))), set(bb, and(at(S_LB), get(m))),
+    set(f, or(or(select(i32(0), i32(PF), and(popcnt(and(get(rr), i32(0xff))), i32(1))), select(i32(ZF), i32(0), eqz(get(rr)))),
+      select(i32(SF), i32(0), and(get(rr), get(sb))))),
+    // By kind: L_ADD 1, L_ADC 2, L_SUB 3, L_SBB 4, L_MUL 7; L_LOGIC, L_RES: S Z P only.
+    switchOf(get(lop), [5, 0, 1, 2, 3, 5, 5, 4], 5, [
+      () => addTo(or(cfFlag(cfAdd(false)), afOf(false))),
+      () => addTo(or(cfFlag(ifI32(at(S_LCIN), cfAdd(true), cfAdd(false))), afOf(false))),
+      () => addTo(or(cfFlag(cfSub(false)), afOf(true))),
+      () => addTo(or(cfFlag(ifI32(at(S_LCIN), cfSub(true), cfSub(false))), afOf(true))),
+      () => seq(set(s, sub(i32(32), shl(get(sz), i32(3)))),
+        if_(i64Ne(i64Mul(i64ExtendS(sx(at(S_LA))), i64ExtendS(sx(at(S_LB)))), i64ExtendS(sx(at(S_LRES)))), addTo(i32(CF | OF)))),
+      () => [],
+    ]),
+    get(f),
+  );
+}
+if (L_ADD !== 1 || L_ADC !== 2 || L_SUB !== 3 || L_SBB !== 4 || L_LOGIC !== 5 || L_MUL !== 7) throw new Error('lazy flag kinds moved');
+
+/** ccOf (flags.ts): condition `cc` (param 0) from flags, lmask and the record. */
+function ccFn(): Code {
+  const cc = 0, f = 1, tt = 2;
+  const bit = (mask: number): Code => ne(and(get(f), i32(mask)), i32(0));
+  const sXorO = (): Code => ne(bit(SF), bit(OF));
+  return seq(
+    set(f, ifI32(eqz(at(S_LMASK)), at(S_FLAGS),
+      or(and(at(S_FLAGS), xor(at(S_LMASK), i32(-1))), and(call(FN_STATUS), at(S_LMASK))))),
+    switchOf(shrU(get(cc), i32(1)), [0, 1, 2, 3, 4, 5, 6], 7, [
+      () => set(tt, bit(OF)),
+      () => set(tt, bit(CF)),
+      () => set(tt, bit(ZF)),
+      () => set(tt, ne(and(get(f), i32(CF | ZF)), i32(0))),
+      () => set(tt, bit(SF)),
+      () => set(tt, bit(PF)),
+      () => set(tt, sXorO()),
+      () => set(tt, or(bit(ZF), sXorO())),
+    ]),
+    xor(get(tt), and(get(cc), i32(1))),
+  );
+}
+
+/** Whether EIP (param 1) is among the first n (param 0) EIPs run in this block. */
+function ranAtFn(): Code {
+  const nn = 0, e = 1, k = 2;
+  return seq(
+    set(k, i32(0)),
+    block(loop(
+      brIf(1, geU(get(k), get(nn))),
+      if_(eq(load(add(shl(get(k), i32(2)), i32(EIPS))), get(e)), ret(i32(1))),
+      set(k, add(get(k), i32(1))), br(0))),
+    i32(0),
+  );
+}
+
+/** The walk. Returns the instructions run; S_STATUS 0: the block ended (S_EIP is the next EIP),
+ *  1: it stopped before the instruction at S_IP (page offset S_OFF) without running it. */
+function runFn(): Code {
+  // Block structure: $stop (outermost) > $ended > $loop > $next > [instruction] ; br depths are
+  // written relative to where they are used.
+  const decodeMem = seq(
+    // 32-bit ModRM memory forms (SDM vol. 2 table 2-2, 2-3): base, index, displacement.
+    set(base, get(rm)), set(index, i32(-1)), set(disp, i32(0)), set(scale, i32(0)),
+    if_(eq(get(rm), i32(4)), seq(
+      nextByte(x),
+      set(scale, shrU(get(x), i32(6))),
+      set(index, and(shrU(get(x), i32(3)), i32(7))),
+      if_(eq(get(index), i32(4)), set(index, i32(-1))),
+      set(base, and(get(x), i32(7))),
+      if_(and(eq(get(base), i32(5)), eqz(get(mod))), seq(set(base, i32(-1)), set(disp, le32At(get(p))), set(p, add(get(p), i32(4))))),
+    ), if_(and(eq(get(rm), i32(5)), eqz(get(mod))), seq(set(base, i32(-1)), set(disp, le32At(get(p))), set(p, add(get(p), i32(4)))))),
+    if_(eq(get(mod), i32(1)), seq(set(disp, shrS(shl(byteAt(get(p)), i32(24)), i32(24))), set(p, add(get(p), i32(1))))),
+    if_(eq(get(mod), i32(2)), seq(set(disp, le32At(get(p))), set(p, add(get(p), i32(4))))),
+  );
+  const modrm = seq(
+    nextByte(x),
+    set(mod, shrU(get(x), i32(6))), set(reg, and(shrU(get(x), i32(3)), i32(7))), set(rm, and(get(x), i32(7))),
+  );
+  // Depths inside the instruction body (within $next): $next 0, $loop 1, $ended 2, $stop 3.
+  const STOP = 3;
+  const decode = seq(
+    set(p, get(pa)), set(mod, i32(3)),
+    nextByte(op),
+    brIf(STOP, load8U(add(get(op), i32(T_PREFIX)))),
+    set(key, get(op)),
+    if_(eq(get(op), i32(0x0f)), seq(nextByte(op), set(key, add(get(op), i32(256))))),
+    if_(load8U(add(get(key), i32(T_SLOT_GROUP))),
+      seq(modrm, set(ri, load16S(add(shl(add(add(shl(get(key), i32(4)), shl(get(reg), i32(1))), eq(get(mod), i32(3))), i32(1)), i32(T_SLOT_ROW))))),
+      seq(set(ri, load16S(add(shl(shl(get(key), i32(4)), i32(1)), i32(T_SLOT_ROW)))),
+        if_(ltU(get(ri), i32(ROWS.length)), if_(load8U(add(get(ri), i32(T_MODRM))), modrm)))),
+    brIf(STOP, geU(get(ri), i32(ROWS.length))), // also ri < 0
+    set(form, load8U(add(get(ri), i32(T_FORM)))),
+    brIf(STOP, eqz(get(form))),
+    if_(ne(get(mod), i32(3)), seq(
+      // Only LEA takes a memory form here; LEA's register form is left to JavaScript.
+      brIf(STOP + 1, ne(get(form), i32(F_LEA))),
+      decodeMem)),
+    brIf(STOP, and(eq(get(form), i32(F_LEA)), eq(get(mod), i32(3)))),
+    set(aux, load8U(add(get(ri), i32(T_AUX)))),
+    // The immediate.
+    set(t, load8U(add(get(ri), i32(T_IMK)))),
+    if_(eq(get(t), i32(K_U8)), seq(set(imm, byteAt(get(p))), set(p, add(get(p), i32(1))))),
+    if_(eq(get(t), i32(K_S8)), seq(set(imm, shrS(shl(byteAt(get(p)), i32(24)), i32(24))), set(p, add(get(p), i32(1))))),
+    if_(eq(get(t), i32(K_32)), seq(set(imm, le32At(get(p))), set(p, add(get(p), i32(4))))),
+    set(len, sub(get(p), get(pa))),
+    // An instruction that crosses the page end: JavaScript's (runOnce ends the block there).
+    brIf(STOP, gtU(get(p), i32(4096))),
+  );
+  // Lazy records (alu.ts): ADD/SUB keep both operands; the logic operations only the result.
+  const record = (lop: number, lmask: number, withOperands: boolean): Code => seq(
+    put(S_LOP, i32(lop)), ...(withOperands ? [put(S_LA, get(a)), put(S_LB, get(b))] : []),
+    put(S_LRES, get(r)), put(S_LSZ, i32(4)), put(S_LMASK, i32(lmask)));
+  /** getFlags with the status bits `mask` replaced by `v` (shift.ts put; muldiv.ts mulFlags). */
+  const eager = (mask: Code, v: Code): Code => seq(
+    set(t, ifI32(eqz(at(S_LMASK)), at(S_FLAGS), or(and(at(S_FLAGS), xor(at(S_LMASK), i32(-1))), and(call(FN_STATUS), at(S_LMASK))))),
+    put(S_FLAGS, or(and(get(t), xor(mask, i32(-1))), and(v, mask))), put(S_LMASK, i32(0)));
+  const szp = (v: Code): Code => or(or(select(i32(0), i32(PF), and(popcnt(and(v, i32(0xff))), i32(1))), select(i32(ZF), i32(0), eqz(v))),
+    select(i32(SF), i32(0), ltU(i32(0x7fffffff), v)));
+  // CF made concrete before INC/DEC (flags.ts materialize(c, CF)).
+  const keepCF = if_(and(at(S_LMASK), i32(CF)), seq(
+    put(S_FLAGS, or(and(at(S_FLAGS), i32(~CF)), and(call(FN_STATUS), i32(CF)))),
+    put(S_LMASK, and(at(S_LMASK), i32(~CF)))));
+  const alu = seq(
+    // a, b, dst set by the form; aux: operation | 16 for write-back (ADC, SBB have no form).
+    switchOf(and(get(aux), i32(15)), [0, 1, 6, 6, 2, 3, 4, 5, 6], 6, [
+      () => seq(set(r, add(get(a), get(b))), record(L_ADD, OSZAPC, true)),
+      () => seq(set(r, or(get(a), get(b))), record(L_LOGIC, OSZAPC, false)),
+      () => seq(set(r, and(get(a), get(b))), record(L_LOGIC, OSZAPC, false)),
+      () => seq(set(r, sub(get(a), get(b))), record(L_SUB, OSZAPC, true)),
+      () => seq(set(r, xor(get(a), get(b))), record(L_LOGIC, OSZAPC, false)),
+      () => seq(set(r, sub(get(a), get(b))), record(L_SUB, OSZAPC, true)), // cmp
+      () => seq(set(r, and(get(a), get(b))), record(L_LOGIC, OSZAPC, false)), // test
+    ]),
+    if_(and(get(aux), i32(16)), setReg32(get(dst), get(r))),
+  );
+  const shift = seq(
+    // shift.ts shift() at size 4: count masked to 5 bits, no flags for 0.
+    set(cnt, and(ifI32(get(aux), i32(1), get(imm)), i32(31))),
+    if_(get(cnt), seq(
+      set(a, reg32(get(rm))), set(written, i32(OSZAPC)),
+      // By ModRM.reg: ROL ROR (RCL RCR have no form) SHL SHR SHL SAR.
+      switchOf(get(reg), [0, 1, 4, 4, 2, 3, 2, 4], 4, [
+        () => seq(set(r, rotl(get(a), get(cnt))), set(cf, and(get(r), i32(1))), set(of, xor(shrU(get(r), i32(31)), get(cf))),
+          set(written, i32(CF | OF))),
+        () => seq(set(r, rotr(get(a), get(cnt))), set(cf, shrU(get(r), i32(31))), set(of, xor(get(cf), and(shrU(get(r), i32(30)), i32(1)))),
+          set(written, i32(CF | OF))),
+        () => seq(set(r, shl(get(a), get(cnt))), set(cf, and(shrU(get(a), sub(i32(32), get(cnt))), i32(1))), set(of, xor(shrU(get(r), i32(31)), get(cf)))),
+        () => seq(set(r, shrU(get(a), get(cnt))), set(cf, and(shrU(get(a), sub(get(cnt), i32(1))), i32(1))), set(of, shrU(get(a), i32(31)))),
+        () => seq(set(r, shrS(get(a), get(cnt))), set(cf, and(shrS(get(a), sub(get(cnt), i32(1))), i32(1))), set(of, i32(0))),
+      ]),
+      eager(get(written), or(or(select(i32(CF), i32(0), get(cf)), select(i32(OF), i32(0), get(of))),
+        select(szp(get(r)), i32(0), and(get(written), i32(ZF))))),
+      setReg32(get(rm), get(r)))),
+  );
+  const imul = seq(
+    // muldiv.ts imulTrunc at size 4: the low half, CF = OF = the product does not fit.
+    set(prod, i64Mul(i64ExtendS(get(a)), i64ExtendS(get(b)))),
+    set(r, i32Wrap(get(prod))),
+    eager(i32(OSZAPC), or(select(i32(CF | OF), i32(0), i64Ne(get(prod), i64ExtendS(get(r)))), szp(get(r)))),
+    setReg32(get(reg), get(r)),
+  );
+  const zreg = and(get(op), i32(7));
+  // A jump to t (control.ts jumpTo): past the CS limit it faults, so JavaScript runs it; `out`
+  // is the number of constructs between here and $next's inside.
+  const jumpTo = (out: number): Code => seq(brIf(STOP + out, gtU(get(t), at(S_CSLIM))), set(to, get(t)));
+  const arms: ((out: number) => Code)[] = [];
+  arms[F_BIN_EG - 1] = () => seq(set(dst, get(rm)), set(a, reg32(get(rm))), set(b, reg32(get(reg))), alu);
+  arms[F_BIN_GE - 1] = () => seq(set(dst, get(reg)), set(a, reg32(get(reg))), set(b, reg32(get(rm))), alu);
+  arms[F_BIN_EI - 1] = () => seq(set(dst, get(rm)), set(a, reg32(get(rm))), set(b, get(imm)), alu);
+  arms[F_BIN_AI - 1] = () => seq(set(dst, i32(0)), set(a, reg32(i32(0))), set(b, get(imm)), alu);
+  arms[F_MOV_EG - 1] = () => setReg32(get(rm), reg32(get(reg)));
+  arms[F_MOV_GE - 1] = () => setReg32(get(reg), reg32(get(rm)));
+  arms[F_MOV_ZI - 1] = () => setReg32(zreg, get(imm));
+  arms[F_MOV_EI - 1] = () => setReg32(get(rm), get(imm));
+  arms[F_LEA - 1] = () => setReg32(get(reg), add(add(get(disp), ifI32(geU(get(base), i32(0x80000000)), i32(0), reg32(get(base)))),
+    ifI32(geU(get(index), i32(0x80000000)), i32(0), shl(reg32(get(index)), get(scale)))));
+  arms[F_SHIFT - 1] = () => shift;
+  arms[F_IMUL3 - 1] = () => seq(set(a, reg32(get(rm))), set(b, get(imm)), imul);
+  arms[F_IMUL2 - 1] = () => seq(set(a, reg32(get(reg))), set(b, reg32(get(rm))), imul);
+  arms[F_INC - 1] = () => seq(keepCF, set(a, reg32(zreg)), set(b, i32(1)), set(r, add(get(a), i32(1))), record(L_ADD, OSZAPC & ~CF, true), setReg32(zreg, get(r)));
+  arms[F_DEC - 1] = () => seq(keepCF, set(a, reg32(zreg)), set(b, i32(1)), set(r, sub(get(a), i32(1))), record(L_SUB, OSZAPC & ~CF, true), setReg32(zreg, get(r)));
+  arms[F_JCC - 1] = (out) => seq(set(t, add(add(get(ip), get(len)), get(imm))), if_(call(FN_CC, get(aux)), jumpTo(out + 1)));
+  arms[F_JMP - 1] = (out) => seq(set(t, add(add(get(ip), get(len)), get(imm))), jumpTo(out));
+  arms[F_NOP - 1] = () => [];
+  const execute = seq(
+    set(to, add(get(ip), get(len))),
+    switchOf(sub(get(form), i32(1)), arms.map((_, k) => k), F_NOP - 1, arms),
+    put(S_EIP, get(to)),
+  );
+  // The block's end after an instruction (block.ts formBlock, interpret.ts runOnce).
+  const after = seq(
+    store(add(shl(get(n), i32(2)), i32(EIPS)), get(ip)),
+    set(n, add(get(n), i32(1))),
+    put(S_LASTRI, get(ri)),
+    set(end, load8U(add(get(ri), i32(T_END)))),
+    // followedJump: a direct JMP to the block's linear page, not run yet in this block.
+    if_(and(get(end), i32(E_DIRECT_JMP)), seq(
+      set(to, add(add(get(ip), get(len)), get(imm))),
+      if_(and(eq(shrU(get(to), i32(12)), shrU(get(P_EIP), i32(12))), and(ltU(get(n), get(P_MAX)), eqz(call(FN_RAN_AT, get(n), get(to))))), seq(
+        set(pa, and(get(to), i32(0xfff))), set(ip, get(to)), set(followed, i32(1)), br(1 + 1))))), // continue $loop
+    brIf(1, and(get(end), i32(E_ENDS))),
+    set(pa, add(get(pa), get(len))), set(ip, add(get(ip), get(len))),
+    brIf(1, geU(get(pa), i32(4096))),
+    brIf(1, and(get(followed), call(FN_RAN_AT, get(n), get(ip)))),
+  );
+  return seq(
+    set(n, i32(0)), set(ip, get(P_EIP)), set(pa, and(get(P_PHYS), i32(0xfff))), set(followed, i32(0)),
+    set(pb, add(and(get(P_PHYS), i32(~0xfff)), i32(RAM_OFFSET))),
+    block( // $stop
+      block( // $ended
+        loop( // $loop
+          brIf(1, geU(get(n), get(P_MAX))),
+          block( // $next: the instruction
+            decode,
+            execute,
+          ),
+          after,
+          br(0),
+        ),
+      ),
+      put(S_STATUS, i32(0)),
+      ret(get(n)),
+    ),
+    put(S_STATUS, i32(1)), put(S_IP, get(ip)), put(S_OFF, get(pa)), put(S_FOLLOWED, get(followed)),
+    get(n),
+  );
+}
+// E_REP needs a REP prefix and E_COUNT_READER rows are no form here: neither can end a block
+// this walk runs (it stops at every prefix and every row without a form).
+void E_REP; void E_COUNT_READER;
+
+function buildTables(mem: Uint8Array): void {
+  if (ROWS.length > 1024) throw new Error('first-run tables: more than 1024 rows');
+  new Int16Array(mem.buffer, T_SLOT_ROW, SLOT_ROW.length).set(SLOT_ROW);
+  mem.set(SLOT_GROUP, T_SLOT_GROUP);
+  mem.set(PREFIX, T_PREFIX);
+  mem.set(R_MODRM, T_MODRM);
+  mem.set(R_PLUSR, T_PLUSR);
+  mem.set(END_FACTS, T_END);
+  for (const row of ROWS) {
+    const [f, x] = formOf(row);
+    const k = immKindOf(IMM_PLAN[row.index]);
+    mem[T_FORM + row.index] = k < 0 ? 0 : f;
+    mem[T_AUX + row.index] = x;
+    mem[T_IMK + row.index] = k < 0 ? 0 : k;
+  }
+}
+
+/** The module's bytes. */
+export function firstRunModule(): Uint8Array<ArrayBuffer> {
+  return encodeModule([
+    { params: [I32, I32, I32], results: [I32], locals: [...Array(RUN_I32_LOCALS).fill(I32), I64], body: runFn(), export: 'run' },
+    { params: [], results: [I32], locals: Array(9).fill(I32), body: statusFn() },
+    { params: [I32], results: [I32], locals: [I32, I32], body: ccFn() },
+    { params: [I32, I32], results: [I32], locals: [I32], body: ranAtFn() },
+  ], 1);
+}
+
+let module: WebAssembly.Module | null = null;
+interface Walker { run: (phys: number, eip: number, max: number) => number; s: Int32Array }
+/** Each CPU's instance of the module over its memory, made at its first walk. */
+const walkers = new WeakMap<Cpu, Walker | null>();
+function walkerOf(c: Cpu): Walker | null {
+  let w = walkers.get(c);
+  if (w !== undefined) return w;
+  w = null;
+  if (c.memory) {
+    module ??= new WebAssembly.Module(firstRunModule());
+    buildTables(new Uint8Array(c.memory.buffer, 0, RAM_OFFSET));
+    const inst = new WebAssembly.Instance(module, { env: { memory: c.memory } });
+    w = { run: inst.exports.run as Walker['run'], s: new Int32Array(c.memory.buffer, 0, (EIPS >> 2) + MAX_BLOCK_INSNS) };
+  }
+  walkers.set(c, w);
+  return w;
+}
+
+/** Make the CPU's instance now (the module is compiled once per process), so that a run does
+ *  not pay for it at its first walk. */
+export function prepareFirstRunWalk(c: Cpu): void { walkerOf(c); }
+
+/** What the last walk left: whether it stopped before an instruction, and where; the EIPs it
+ *  ran (the block's first n). */
+export const walkStop = { stopped: false, ip: 0, off: 0, followed: false, lastRow: -1, eips: new Int32Array(MAX_BLOCK_INSNS) };
+
+/** Run the block at `eip` (its first byte at physical `phys`) from its first instruction as
+ *  far as this module's forms go. Returns the instructions run (the CPU's state is theirs;
+ *  -1: this CPU has no WebAssembly memory); walkStop says whether the block ended or where the
+ *  walk stopped. */
+export function walkFirstRun(c: Cpu, eip: number, phys: number, maxInsns: number): number {
+  const w = walkers.get(c) ?? walkerOf(c);
+  if (w === null) return -1;
+  const s = w.s;
+  s[S_FLAGS >> 2] = c.flags; s[S_LMASK >> 2] = c.lmask; s[S_LOP >> 2] = c.lop; s[S_LA >> 2] = c.la; s[S_LB >> 2] = c.lb;
+  s[S_LRES >> 2] = c.lres; s[S_LSZ >> 2] = c.lsz; s[S_LCIN >> 2] = c.lcin; s[S_CSLIM >> 2] = c.slimit[CS];
+  const k = w.run(phys, eip, maxInsns);
+  const st = walkStop;
+  st.stopped = s[S_STATUS >> 2] !== 0;
+  if (k > 0) {
+    c.flags = s[S_FLAGS >> 2]; c.lmask = s[S_LMASK >> 2]; c.lop = s[S_LOP >> 2]; c.la = s[S_LA >> 2]; c.lb = s[S_LB >> 2];
+    c.lres = s[S_LRES >> 2]; c.lsz = s[S_LSZ >> 2]; c.lcin = s[S_LCIN >> 2];
+    c.eip = s[S_EIP >> 2];
+    st.lastRow = s[S_LASTRI >> 2];
+  }
+  if (st.stopped) {
+    st.ip = s[S_IP >> 2]; st.off = s[S_OFF >> 2]; st.followed = s[S_FOLLOWED >> 2] !== 0;
+    for (let j = 0; j < k; j++) st.eips[j] = s[(EIPS >> 2) + j];
+  }
+  return k;
+}

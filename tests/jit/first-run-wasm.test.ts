@@ -1,0 +1,134 @@
+// The WebAssembly walk of first visits (jit/first-run-wasm.ts) against the JavaScript walk it
+// stands in for (interpret.ts runOnce without it): random pages of instructions, of its forms
+// and of others it stops before, from random register and lazy-flag states, must leave the
+// same registers, EIP, flags and lazy record, the same instruction count and last row, and the
+// same fault, and the walk must have run most of the instructions of its forms.
+import { describe, it, expect } from 'vitest';
+import { Cpu } from '../../src/cpu/state.ts';
+import { setFlatSegments } from '../../src/cpu/flat.ts';
+import { CS } from '../../src/cpu/regs.ts';
+import { FAULT } from '../../src/cpu/fault.ts';
+import { runOnce, ranOnceLastRow, ranInWasm } from '../../jit/interpret.ts';
+import { firstRunModule } from '../../jit/first-run-wasm.ts';
+
+const PAGE = 0x3000;
+let seed = 0x12345679;
+const rnd = (n: number): number => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; };
+const r32 = (): number => (rnd(4) === 0 ? [0, 1, -1, 0x7fffffff, -0x80000000, 0x80, 0xff][rnd(7)] : (rnd(0x10000) << 16) | rnd(0x10000));
+const le = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+const modrm3 = (reg: number): number => 0xc0 | (reg << 3) | rnd(8);
+
+/** One instruction (bytes) of the walk's forms or of others; jumps get their displacement later. */
+function instruction(): { bytes: number[]; rel?: 1 | 4 } {
+  switch (rnd(22)) {
+    case 0: return { bytes: [[0x01, 0x03, 0x09, 0x0b, 0x21, 0x23, 0x29, 0x2b, 0x31, 0x33, 0x39, 0x3b, 0x85][rnd(13)], modrm3(rnd(8))] };
+    case 1: return { bytes: [[0x05, 0x0d, 0x25, 0x2d, 0x35, 0x3d, 0xa9][rnd(7)], ...le(r32())] };
+    case 2: return { bytes: [0x81, modrm3(rnd(8)), ...le(r32())] };
+    case 3: return { bytes: [0x83, modrm3(rnd(8)), rnd(256)] };
+    case 4: return { bytes: [0xf7, modrm3(rnd(2)), ...le(r32())] };
+    case 5: return { bytes: [[0x89, 0x8b][rnd(2)], modrm3(rnd(8))] };
+    case 6: return { bytes: [0xb8 + rnd(8), ...le(r32())] };
+    case 7: return { bytes: [0xc7, modrm3(0), ...le(r32())] };
+    case 8: { // LEA with every memory form: SIB, no base, displacements
+      const mod = rnd(3), rm = rnd(8), out = [0x8d, (mod << 6) | (rnd(8) << 3) | rm];
+      if (rm === 4) { const sib = rnd(256); out.push(sib); if ((sib & 7) === 5 && mod === 0) out.push(...le(r32())); }
+      else if (rm === 5 && mod === 0) out.push(...le(r32()));
+      if (mod === 1) out.push(rnd(256)); else if (mod === 2) out.push(...le(r32()));
+      return { bytes: out };
+    }
+    case 9: return { bytes: [0xc1, modrm3(rnd(8)), [0, 1, 31, 32, 33, rnd(256)][rnd(6)]] };
+    case 10: return { bytes: [0xd1, modrm3(rnd(8))] };
+    case 11: return { bytes: [0x69, modrm3(rnd(8)), ...le(r32())] };
+    case 12: return { bytes: [0x6b, modrm3(rnd(8)), rnd(256)] };
+    case 13: return { bytes: [0x0f, 0xaf, modrm3(rnd(8))] };
+    case 14: return { bytes: [(rnd(2) ? 0x40 : 0x48) + rnd(8)] };
+    case 15: return { bytes: [0x90] };
+    case 16: return { bytes: [0x70 + rnd(16)], rel: 1 };
+    case 17: return { bytes: [0x0f, 0x80 + rnd(16)], rel: 4 };
+    case 18: return rnd(2) ? { bytes: [0xeb], rel: 1 } : { bytes: [0xe9], rel: 4 };
+    // Register forms it does not run (a tenth of them): ADC/SBB, NEG, shifts by CL, RCL/RCR,
+    // BSWAP, a prefix.
+    case 19: if (rnd(3)) return { bytes: [0x90] };
+      return { bytes: [[0x11, 0x13, 0x19, 0x1b][rnd(4)], modrm3(rnd(8))] };
+    case 20: if (rnd(3)) return { bytes: [0x40 + rnd(8)] };
+      return { bytes: [[[0xf7, modrm3(3)], [0xd3, modrm3(rnd(8))], [0xd1, modrm3(2 + rnd(2))], [0x0f, 0xc8 + rnd(8)]][rnd(4)]].flat() };
+    default: return rnd(3) ? { bytes: [0x8b, modrm3(rnd(8))] } : { bytes: [0x66, 0x01, modrm3(rnd(8))] };
+  }
+}
+
+/** A page of instructions whose jumps land on instruction starts of the page (or just past
+ *  its end, where a crossing instruction waits); returns the page and the starts. */
+function page(): { bytes: Uint8Array; starts: number[] } {
+  const insns: { bytes: number[]; rel?: 1 | 4 }[] = [];
+  let len = 0;
+  while (len < 4000) { const i = instruction(); insns.push(i); len += i.bytes.length + (i.rel ?? 0); }
+  const starts: number[] = [];
+  let at = 4096 - len - 2;
+  for (const i of insns) { starts.push(at); at += i.bytes.length + (i.rel ?? 0); }
+  const bytes = new Uint8Array(4096 + 16);
+  for (let k = 0; k < insns.length; k++) {
+    const i = insns[k], s = starts[k];
+    bytes.set(i.bytes, s);
+    if (i.rel) {
+      const end = s + i.bytes.length + i.rel;
+      // Mostly near, now and then backwards into a loop or to another page.
+      const target = rnd(20) === 0 ? end + 0x2000 : starts[Math.max(0, Math.min(insns.length - 1, k + rnd(12) - 5))];
+      const d = target - end;
+      if (i.rel === 1 && (d < -128 || d > 127)) bytes.set([0x90, 0x90], s); // too far for rel8: NOPs
+      else bytes.set(i.rel === 1 ? [d & 0xff] : le(d), s + i.bytes.length);
+    }
+  }
+  // A MOV r32, imm32 that crosses the page end.
+  bytes.set([0xb8, 1, 2], 4094);
+  return { bytes, starts };
+}
+
+const CPUS = [new Cpu(1 << 20), new Cpu(1 << 20)];
+for (const c of CPUS) setFlatSegments(c, 0);
+function cpuWith(k: number, bytes: Uint8Array, state: number[], csLimit: number): Cpu {
+  const c = CPUS[k];
+  c.mem.set(bytes.subarray(0, 4096 + 16), PAGE);
+  c.eip = 0; c.icount = 0;
+  for (let k = 0; k < 8; k++) c.regs[k] = state[k];
+  c.flags = (state[8] & 0x8d5) | 2; c.lmask = state[9] & 0x8d5; c.lop = 1 + (state[10] & 7) % 7;
+  c.la = state[11]; c.lb = state[12]; c.lres = state[13]; c.lsz = [1, 2, 4][(state[14] >>> 0) % 3]; c.lcin = state[15] & 1;
+  c.slimit[CS] = csLimit;
+  return c;
+}
+const snapshot = (c: Cpu) => ({ regs: [...c.regs], eip: c.eip, flags: c.flags, lmask: c.lmask, lop: c.lop, la: c.la, lb: c.lb, lres: c.lres, lsz: c.lsz, lcin: c.lcin, icount: c.icount });
+
+function walk(c: Cpu, off: number, wasm: boolean) {
+  const never = (): never => { throw FAULT; };
+  let n: number | string, row = -2;
+  try { n = runOnce(c, 0x40000000 + off, PAGE + off, true, 64, never, never, wasm); row = ranOnceLastRow(); } catch (e) { if (e !== FAULT) throw e; n = 'fault'; }
+  return { n, row, inWasm: ranInWasm(), state: snapshot(c) };
+}
+
+describe('first visits in WebAssembly', () => {
+  it('encodes a module WebAssembly accepts', () => {
+    expect(WebAssembly.validate(firstRunModule())).toBe(true);
+  });
+
+  it('leaves what the JavaScript walk leaves, over random pages and states', () => {
+    let total = 0, inWasm = 0, stops = 0, blocks = 0;
+    for (let p = 0; p < 60; p++) {
+      const { bytes, starts } = page();
+      for (let b = 0; b < 40; b++) {
+        const off = rnd(8) === 0 ? 4094 : starts[rnd(starts.length)];
+        const state = Array.from({ length: 16 }, r32);
+        const csLimit = rnd(4) === 0 ? 0x40000000 + rnd(4096) : -1;
+        const a = walk(cpuWith(0, bytes, state, csLimit), off, true);
+        const j = walk(cpuWith(1, bytes, state, csLimit), off, false);
+        expect({ ...a, inWasm: 0 }, `page ${p} offset ${off}`).toEqual({ ...j, inWasm: 0 });
+        expect(j.inWasm).toBe(0);
+        blocks++;
+        if (typeof a.n === 'number' && a.n > 0) { total += a.n; inWasm += a.inWasm; if (a.inWasm < a.n) stops++; }
+      }
+    }
+    // The walk ran a good share of the instructions (~0.32: blocks stop at a tenth of the
+    // instructions, at jumps past a CS limit and at the page end), and stopped in many blocks.
+    expect(blocks).toBe(2400);
+    expect(inWasm / total).toBeGreaterThan(0.25);
+    expect(stops).toBeGreaterThan(100);
+  });
+});
