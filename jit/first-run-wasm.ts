@@ -5,47 +5,53 @@
 // warm-up"). This module is the same walk compiled for V8's WebAssembly baseline compiler at
 // start-up: it decodes with the decoder's own tables (decoder.ts: opcode map, ModRM and
 // immediate facts, block-ending facts) and runs the instruction forms listed below, with the
-// semantics of src/semantics (the lazy flag record included) written out in WebAssembly. At
-// the first instruction it does not run (another form, a prefix, a memory operand, a page
-// crossing, a jump past the CS limit) it stops before it, having changed nothing for it, and
-// runOnce goes on from there in JavaScript: the instructions, the block's end and every fault
-// are what the JavaScript walk gives (tests/jit/first-run-wasm.test.ts runs both).
+// semantics of src/semantics (the lazy flag record included) written out in WebAssembly; memory
+// goes through the segment checks and the TLB as memory.ts's fast path does. At the first
+// instruction it does not run (another form, a prefix, a page crossing, a jump past the CS
+// limit, an access that would fault, miss the TLB or cross a page) it stops before it, having
+// changed nothing for it, and runOnce goes on from there in JavaScript: the instructions, the
+// block's end and every fault are what the JavaScript walk gives (tests/jit/first-run-wasm.test.ts
+// runs both).
 //
-// Forms (32-bit operand and address size, no prefix, register operands):
+// Forms (32-bit operand and address size, no prefix; r/m a register or 32-bit memory):
 //   ADD OR AND SUB XOR CMP TEST  r/m32,r32  r32,r/m32  r/m32,imm  EAX,imm
 //   MOV r/m32,r32  r32,r/m32  r32,imm32  r/m32,imm32;  LEA r32,m;  INC/DEC r32
-//   ROL ROR SHL SHR SAR r/m32 by imm8 or 1;  IMUL r32,r/m32(,imm);  Jcc, JMP rel8/rel32;  NOP
-import { type Cpu, RAM_OFFSET } from '../src/cpu/state.ts';
-import { CS } from '../src/cpu/regs.ts';
+//   ROL ROR SHL SHR SAR r32 by imm8 or 1;  IMUL r32,r/m32(,imm);  Jcc, JMP rel8/rel32;  NOP
+//   PUSH r32/imm, POP r32, CALL rel32, RET (imm16) on a 32-bit stack
+import { type Cpu, RAM_OFFSET, SEG_OFFSET, ATTR_P, ATTR_DB } from '../src/cpu/state.ts';
+import { CS, SS, DS, ESP } from '../src/cpu/regs.ts';
 import { CF, PF, AF, ZF, SF, OF, OSZAPC } from '../src/cpu/regs.ts';
 import { L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_MUL } from '../src/cpu/flags.ts';
 import { ROWS, OK_E, OK_G, OK_I, OK_Z, OK_EAX, OK_ONE, SZ_OSZ, T_NOWB } from '../src/decode/rows.ts';
-import { SLOT_ROW, SLOT_GROUP, PREFIX, R_MODRM, R_PLUSR, IMM_PLAN, IM_B, IM_BS, IM_D, IM_V, IM_REL } from '../src/decode/decoder.ts';
+import { SLOT_ROW, SLOT_GROUP, PREFIX, R_MODRM, R_PLUSR, IMM_PLAN, IM_B, IM_BS, IM_W, IM_D, IM_V, IM_REL } from '../src/decode/decoder.ts';
 import { END_FACTS, E_DIRECT_JMP, E_ENDS, E_REP, E_COUNT_READER, MAX_BLOCK_INSNS } from './block.ts';
 import {
   type Code, I32, I64, encodeModule, i32, get, set, tee, eqz, eq, ne, ltU, gtU, geU, add, sub, and, or, xor, shl, shrS, shrU,
-  rotl, rotr, load, load8U, load16S, store, block, loop, if_, ifI32, br, brIf, ret, call, seq, select,
+  rotl, rotr, load, load8U, load16U, load16S, store, block, loop, if_, ifI32, br, brIf, ret, call, seq, select,
   i64Mul, i64Ne, i64ExtendS, i32Wrap, popcnt, switchOf,
 } from './wasm-encode.ts';
 
 // The CPU's memory (state.ts Cpu.memory): registers at 0, then the walk's state and tables,
 // RAM from RAM_OFFSET.
 const S_REGS = 0, S_FLAGS = 32, S_LMASK = 36, S_LOP = 40, S_LA = 44, S_LB = 48, S_LRES = 52, S_LSZ = 56, S_LCIN = 60;
-const S_EIP = 64, S_CSLIM = 68, S_STATUS = 72, S_IP = 76, S_OFF = 80, S_FOLLOWED = 84, S_LASTRI = 88;
+const S_EIP = 64, S_CSLIM = 68, S_STATUS = 72, S_IP = 76, S_OFF = 80, S_FOLLOWED = 84, S_LASTRI = 88, S_RTLB = 92, S_WTLB = 96;
 const EIPS = 256;
 const T_SLOT_ROW = 1024, T_SLOT_GROUP = 17408, T_PREFIX = 17920, T_FORM = 18432, T_AUX = 19456, T_END = 20480,
-  T_IMK = 21504, T_MODRM = 22528, T_PLUSR = 23552;
-if (T_PLUSR + 1024 > RAM_OFFSET) throw new Error('first-run tables overlap RAM');
+  T_IMK = 21504, T_MODRM = 22528, T_PLUSR = 23552, T_MEMOK = 24576;
+const SEG_BASE = SEG_OFFSET + 32, SEG_LIMIT = SEG_OFFSET + 64, SEG_ATTR = SEG_OFFSET + 96;
+if (T_MEMOK + 64 > 65536 || EIPS + 4 * MAX_BLOCK_INSNS > SEG_OFFSET || SEG_OFFSET + 128 > T_SLOT_ROW) throw new Error('first-run layout overlaps');
 
 // Forms, by row (FORM), with a per-row operand (AUX): the ALU operation and write-back, the
 // shift count's source, the condition code.
 const F_BIN_EG = 1, F_BIN_GE = 2, F_BIN_EI = 3, F_BIN_AI = 4, F_MOV_EG = 5, F_MOV_GE = 6, F_MOV_ZI = 7, F_MOV_EI = 8,
-  F_LEA = 9, F_SHIFT = 10, F_IMUL3 = 11, F_IMUL2 = 12, F_INC = 13, F_DEC = 14, F_JCC = 15, F_JMP = 16, F_NOP = 17;
-const FORMS = 18;
+  F_LEA = 9, F_SHIFT = 10, F_IMUL3 = 11, F_IMUL2 = 12, F_INC = 13, F_DEC = 14, F_JCC = 15, F_JMP = 16, F_NOP = 17,
+  F_PUSH_Z = 18, F_PUSH_I = 19, F_POP_Z = 20, F_CALL = 21, F_RET = 22;
+/** The forms that take a memory ModRM operand as well (through the TLB). */
+const MEM_FORMS = [F_BIN_EG, F_BIN_GE, F_BIN_EI, F_MOV_EG, F_MOV_GE, F_MOV_EI, F_LEA, F_IMUL3, F_IMUL2];
 const OP_ADD = 0, OP_OR = 1, OP_AND = 4, OP_SUB = 5, OP_XOR = 6, OP_CMP = 7, OP_TEST = 8;
 const BIN_OPS: Record<string, number> = { add: OP_ADD, or: OP_OR, and: OP_AND, sub: OP_SUB, xor: OP_XOR, cmp: OP_CMP, test: OP_TEST };
 /** Immediate kinds the walk decodes (T_IMK): none, a byte, a sign-extended byte, 32 bits. */
-const K_NONE = 0, K_U8 = 1, K_S8 = 2, K_32 = 4;
+const K_NONE = 0, K_U8 = 1, K_S8 = 2, K_U16 = 3, K_32 = 4;
 
 /** The form of a row this module runs, with its operand, or [0, 0]. */
 function formOf(r: (typeof ROWS)[number]): [number, number] {
@@ -76,6 +82,10 @@ function formOf(r: (typeof ROWS)[number]): [number, number] {
     case 'dec': return all32 && same(OK_Z) ? [F_DEC, 0] : [0, 0];
     case 'jcc': return [F_JCC, r.cc];
     case 'jmp': return r.immAt === 0 && (END_FACTS[r.index] & E_DIRECT_JMP) !== 0 ? [F_JMP, 0] : [0, 0];
+    case 'push': return same(OK_Z) && all32 ? [F_PUSH_Z, 0] : same(OK_I) ? [F_PUSH_I, 0] : [0, 0];
+    case 'pop': return same(OK_Z) && all32 ? [F_POP_Z, 0] : [0, 0];
+    case 'call': return r.immAt === 0 && r.operands[0].kind === 'J' ? [F_CALL, 0] : [0, 0];
+    case 'ret': return [F_RET, 0];
     case 'nop': return r.operands.length === 0 ? [F_NOP, 0] : [0, 0];
   }
   return [0, 0];
@@ -86,6 +96,7 @@ function immKindOf(plan: number): number {
     case 0: return K_NONE;
     case IM_B: return K_U8;
     case IM_BS: return K_S8;
+    case IM_W: return K_U16;
     case IM_D: case IM_V: case IM_REL: return K_32;
     default: return -1;
   }
@@ -97,7 +108,8 @@ let nextLocal = 3;
 const L = (): number => nextLocal++;
 const n = L(), ip = L(), pa = L(), followed = L(), op = L(), key = L(), ri = L(), form = L(), x = L(), mod = L(), reg = L(),
   rm = L(), p = L(), base = L(), index = L(), disp = L(), imm = L(), len = L(), a = L(), b = L(), r = L(), end = L(),
-  to = L(), aux = L(), dst = L(), cf = L(), of = L(), cnt = L(), written = L(), t = L(), scale = L(), pb = L();
+  to = L(), aux = L(), dst = L(), cf = L(), of = L(), cnt = L(), written = L(), t = L(), scale = L(), pb = L(), eaddr = L(), seg = L(),
+  pr = L(), pw = L(), sp = L(), v = L();
 const RUN_I32_LOCALS = nextLocal - 3;
 const prod = nextLocal++; // i64
 
@@ -113,7 +125,7 @@ const le32At = (off: Code): Code => load(add(off, get(pb)));
 const nextByte = (into: number): Code => seq(set(into, byteAt(get(p))), set(p, add(get(p), i32(1))));
 
 // Function indices.
-const FN_RUN = 0, FN_STATUS = 1, FN_CC = 2, FN_RAN_AT = 3;
+const FN_RUN = 0, FN_STATUS = 1, FN_CC = 2, FN_RAN_AT = 3, FN_PHYS = 4;
 
 /** statusOf (flags.ts) over the record in memory: the six status flags. */
 function statusFn(): Code {
@@ -169,6 +181,31 @@ function ccFn(): Code {
   );
 }
 
+/** Where in memory a 4-byte access at `off` (param 1) in segment `seg` (param 0) goes, for a
+ *  write when param 2 is set (memory.ts rd32/wr32's fast path: the segment checks of linear(),
+ *  then a TLB hit within one page), or 0 where JavaScript would go further: a segment fault, a
+ *  TLB miss, a page crossing, an expand-down segment. A write entry is never made for a page
+ *  holding translated code (paging.ts), so a store through one needs no code check. */
+function physFn(): Code {
+  const sg = 0, off = 1, w = 2, attr = 3, lim = 4, l = 5, e = 6;
+  const segField = (base: number): Code => load(add(shl(get(sg), i32(2)), i32(base)));
+  return seq(
+    set(attr, segField(SEG_ATTR)),
+    if_(eqz(and(get(attr), i32(ATTR_P))), ret(i32(0))),
+    // Code (bit 3): never written, read only if readable (bit 1); data: written only if writable.
+    if_(and(get(attr), i32(8)), if_(or(get(w), eqz(and(get(attr), i32(2)))), ret(i32(0))),
+      if_(and(get(w), eqz(and(get(attr), i32(2)))), ret(i32(0)))),
+    if_(eq(and(get(attr), i32(0xc)), i32(4)), ret(i32(0))),
+    set(lim, segField(SEG_LIMIT)),
+    if_(ne(get(lim), i32(-1)), if_(or(gtU(get(off), get(lim)), ltU(sub(get(lim), get(off)), i32(3))), ret(i32(0)))),
+    set(l, add(segField(SEG_BASE), get(off))),
+    if_(gtU(and(get(l), i32(0xfff)), i32(0xffc)), ret(i32(0))),
+    set(e, load(add(ifI32(get(w), at(S_WTLB), at(S_RTLB)), shl(shrU(get(l), i32(12)), i32(2))))),
+    if_(eqz(get(e)), ret(i32(0))),
+    add(or(get(e), and(get(l), i32(0xfff))), i32(RAM_OFFSET)),
+  );
+}
+
 /** Whether EIP (param 1) is among the first n (param 0) EIPs run in this block. */
 function ranAtFn(): Code {
   const nn = 0, e = 1, k = 2;
@@ -208,7 +245,7 @@ function runFn(): Code {
   // Depths inside the instruction body (within $next): $next 0, $loop 1, $ended 2, $stop 3.
   const STOP = 3;
   const decode = seq(
-    set(p, get(pa)), set(mod, i32(3)),
+    set(p, get(pa)), set(mod, i32(3)), set(imm, i32(0)),
     nextByte(op),
     brIf(STOP, load8U(add(get(op), i32(T_PREFIX)))),
     set(key, get(op)),
@@ -221,15 +258,19 @@ function runFn(): Code {
     set(form, load8U(add(get(ri), i32(T_FORM)))),
     brIf(STOP, eqz(get(form))),
     if_(ne(get(mod), i32(3)), seq(
-      // Only LEA takes a memory form here; LEA's register form is left to JavaScript.
-      brIf(STOP + 1, ne(get(form), i32(F_LEA))),
-      decodeMem)),
+      brIf(STOP + 1, eqz(load8U(add(get(form), i32(T_MEMOK))))),
+      decodeMem,
+      // The effective address and its segment: SS for an EBP or ESP base, else DS (no prefix).
+      set(eaddr, add(add(get(disp), ifI32(geU(get(base), i32(0x80000000)), i32(0), reg32(get(base)))),
+        ifI32(geU(get(index), i32(0x80000000)), i32(0), shl(reg32(get(index)), get(scale))))),
+      set(seg, select(i32(SS), i32(DS), or(eq(get(base), i32(4)), eq(get(base), i32(5))))))),
     brIf(STOP, and(eq(get(form), i32(F_LEA)), eq(get(mod), i32(3)))),
     set(aux, load8U(add(get(ri), i32(T_AUX)))),
     // The immediate.
     set(t, load8U(add(get(ri), i32(T_IMK)))),
     if_(eq(get(t), i32(K_U8)), seq(set(imm, byteAt(get(p))), set(p, add(get(p), i32(1))))),
     if_(eq(get(t), i32(K_S8)), seq(set(imm, shrS(shl(byteAt(get(p)), i32(24)), i32(24))), set(p, add(get(p), i32(1))))),
+    if_(eq(get(t), i32(K_U16)), seq(set(imm, load16U(add(get(p), get(pb)))), set(p, add(get(p), i32(2))))),
     if_(eq(get(t), i32(K_32)), seq(set(imm, le32At(get(p))), set(p, add(get(p), i32(4))))),
     set(len, sub(get(p), get(pa))),
     // An instruction that crosses the page end: JavaScript's (runOnce ends the block there).
@@ -260,8 +301,8 @@ function runFn(): Code {
       () => seq(set(r, sub(get(a), get(b))), record(L_SUB, OSZAPC, true)), // cmp
       () => seq(set(r, and(get(a), get(b))), record(L_LOGIC, OSZAPC, false)), // test
     ]),
-    if_(and(get(aux), i32(16)), setReg32(get(dst), get(r))),
   );
+  const writesBack = and(get(aux), i32(16));
   const shift = seq(
     // shift.ts shift() at size 4: count masked to 5 bits, no flags for 0.
     set(cnt, and(ifI32(get(aux), i32(1), get(imm)), i32(31))),
@@ -292,28 +333,57 @@ function runFn(): Code {
   // A jump to t (control.ts jumpTo): past the CS limit it faults, so JavaScript runs it; `out`
   // is the number of constructs between here and $next's inside.
   const jumpTo = (out: number): Code => seq(brIf(STOP + out, gtU(get(t), at(S_CSLIM))), set(to, get(t)));
+  // The r/m operand read (pr: its address) or the destination checked for writing (pw), with
+  // `out` constructs between here and $next's inside; stops where JavaScript would go further.
+  const readE = (out: number, into: number): Code => if_(ne(get(mod), i32(3)), seq(
+    set(pr, call(FN_PHYS, get(seg), get(eaddr), i32(0))), brIf(STOP + out + 1, eqz(get(pr))), set(into, load(get(pr)))),
+  set(into, reg32(get(rm))));
+  const checkWrite = (out: number): Code => seq(set(pw, call(FN_PHYS, get(seg), get(eaddr), i32(1))), brIf(STOP + out, eqz(get(pw))));
+  /** A stack slot at `at` (SS, 32-bit stack only) into pr or pw. */
+  const stackSlot = (out: number, at: Code, write: boolean): Code => seq(
+    brIf(STOP + out, eqz(and(load(i32(SEG_ATTR + SS * 4)), i32(ATTR_DB)))),
+    set(write ? pw : pr, call(FN_PHYS, i32(SS), at, i32(write ? 1 : 0))), brIf(STOP + out, eqz(get(write ? pw : pr))));
+  const esp = reg32(i32(ESP));
   const arms: ((out: number) => Code)[] = [];
-  arms[F_BIN_EG - 1] = () => seq(set(dst, get(rm)), set(a, reg32(get(rm))), set(b, reg32(get(reg))), alu);
-  arms[F_BIN_GE - 1] = () => seq(set(dst, get(reg)), set(a, reg32(get(reg))), set(b, reg32(get(rm))), alu);
-  arms[F_BIN_EI - 1] = () => seq(set(dst, get(rm)), set(a, reg32(get(rm))), set(b, get(imm)), alu);
-  arms[F_BIN_AI - 1] = () => seq(set(dst, i32(0)), set(a, reg32(i32(0))), set(b, get(imm)), alu);
-  arms[F_MOV_EG - 1] = () => setReg32(get(rm), reg32(get(reg)));
-  arms[F_MOV_GE - 1] = () => setReg32(get(reg), reg32(get(rm)));
+  // ALU r/m,x (alu.ts via semantics/index.ts binop): for a memory destination that is written,
+  // both the write and the read must go through (JavaScript probes the write first).
+  const binE = (out: number, src: Code): Code => seq(
+    if_(ne(get(mod), i32(3)), seq(
+      set(pr, call(FN_PHYS, get(seg), get(eaddr), i32(0))), brIf(STOP + out + 1, eqz(get(pr))),
+      if_(writesBack, checkWrite(out + 2)),
+      set(a, load(get(pr)))),
+    set(a, reg32(get(rm)))),
+    set(b, src), alu,
+    if_(writesBack, if_(eq(get(mod), i32(3)), setReg32(get(rm), get(r)), store(get(pw), get(r)))));
+  arms[F_BIN_EG - 1] = (out) => binE(out, reg32(get(reg)));
+  arms[F_BIN_GE - 1] = (out) => seq(set(a, reg32(get(reg))), readE(out, b), alu, if_(writesBack, setReg32(get(reg), get(r))));
+  arms[F_BIN_EI - 1] = (out) => binE(out, get(imm));
+  arms[F_BIN_AI - 1] = () => seq(set(a, reg32(i32(0))), set(b, get(imm)), alu, if_(writesBack, setReg32(i32(0), get(r))));
+  arms[F_MOV_EG - 1] = (out) => if_(ne(get(mod), i32(3)), seq(checkWrite(out + 1), store(get(pw), reg32(get(reg)))), setReg32(get(rm), reg32(get(reg))));
+  arms[F_MOV_GE - 1] = (out) => seq(readE(out, v), setReg32(get(reg), get(v)));
   arms[F_MOV_ZI - 1] = () => setReg32(zreg, get(imm));
-  arms[F_MOV_EI - 1] = () => setReg32(get(rm), get(imm));
-  arms[F_LEA - 1] = () => setReg32(get(reg), add(add(get(disp), ifI32(geU(get(base), i32(0x80000000)), i32(0), reg32(get(base)))),
-    ifI32(geU(get(index), i32(0x80000000)), i32(0), shl(reg32(get(index)), get(scale)))));
+  arms[F_MOV_EI - 1] = (out) => if_(ne(get(mod), i32(3)), seq(checkWrite(out + 1), store(get(pw), get(imm))), setReg32(get(rm), get(imm)));
+  arms[F_LEA - 1] = () => setReg32(get(reg), get(eaddr));
   arms[F_SHIFT - 1] = () => shift;
-  arms[F_IMUL3 - 1] = () => seq(set(a, reg32(get(rm))), set(b, get(imm)), imul);
-  arms[F_IMUL2 - 1] = () => seq(set(a, reg32(get(reg))), set(b, reg32(get(rm))), imul);
+  arms[F_IMUL3 - 1] = (out) => seq(readE(out, a), set(b, get(imm)), imul);
+  arms[F_IMUL2 - 1] = (out) => seq(set(a, reg32(get(reg))), readE(out, b), imul);
   arms[F_INC - 1] = () => seq(keepCF, set(a, reg32(zreg)), set(b, i32(1)), set(r, add(get(a), i32(1))), record(L_ADD, OSZAPC & ~CF, true), setReg32(zreg, get(r)));
   arms[F_DEC - 1] = () => seq(keepCF, set(a, reg32(zreg)), set(b, i32(1)), set(r, sub(get(a), i32(1))), record(L_SUB, OSZAPC & ~CF, true), setReg32(zreg, get(r)));
   arms[F_JCC - 1] = (out) => seq(set(t, add(add(get(ip), get(len)), get(imm))), if_(call(FN_CC, get(aux)), jumpTo(out + 1)));
   arms[F_JMP - 1] = (out) => seq(set(t, add(add(get(ip), get(len)), get(imm))), jumpTo(out));
   arms[F_NOP - 1] = () => [];
+  // PUSH/POP (stack.ts): the store or load before ESP moves; POP ESP leaves the value popped.
+  arms[F_PUSH_Z - 1] = (out) => seq(set(v, reg32(zreg)), set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), get(v)), setReg32(i32(ESP), get(sp)));
+  arms[F_PUSH_I - 1] = (out) => seq(set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), get(imm)), setReg32(i32(ESP), get(sp)));
+  arms[F_POP_Z - 1] = (out) => seq(stackSlot(out, esp, false), set(v, load(get(pr))), setReg32(i32(ESP), add(esp, i32(4))), setReg32(zreg, get(v)));
+  // CALL rel32 and RET (control.ts): the target checked against the CS limit, then the stack.
+  arms[F_CALL - 1] = (out) => seq(set(t, add(add(get(ip), get(len)), get(imm))), brIf(STOP + out, gtU(get(t), at(S_CSLIM))),
+    set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), add(get(ip), get(len))), setReg32(i32(ESP), get(sp)), set(to, get(t)));
+  arms[F_RET - 1] = (out) => seq(stackSlot(out, esp, false), set(t, load(get(pr))), brIf(STOP + out, gtU(get(t), at(S_CSLIM))),
+    setReg32(i32(ESP), add(esp, add(i32(4), get(imm)))), set(to, get(t)));
   const execute = seq(
     set(to, add(get(ip), get(len))),
-    switchOf(sub(get(form), i32(1)), arms.map((_, k) => k), F_NOP - 1, arms),
+    switchOf(sub(get(form), i32(1)), arms.map((_, k) => k), arms.length - 1, arms),
     put(S_EIP, get(to)),
   );
   // The block's end after an instruction (block.ts formBlock, interpret.ts runOnce).
@@ -366,6 +436,7 @@ function buildTables(mem: Uint8Array): void {
   mem.set(R_MODRM, T_MODRM);
   mem.set(R_PLUSR, T_PLUSR);
   mem.set(END_FACTS, T_END);
+  for (const f of MEM_FORMS) mem[T_MEMOK + f] = 1;
   for (const row of ROWS) {
     const [f, x] = formOf(row);
     const k = immKindOf(IMM_PLAN[row.index]);
@@ -382,6 +453,7 @@ export function firstRunModule(): Uint8Array<ArrayBuffer> {
     { params: [], results: [I32], locals: Array(9).fill(I32), body: statusFn() },
     { params: [I32], results: [I32], locals: [I32, I32], body: ccFn() },
     { params: [I32, I32], results: [I32], locals: [I32], body: ranAtFn() },
+    { params: [I32, I32, I32], results: [I32], locals: [I32, I32, I32, I32], body: physFn() },
   ], 1);
 }
 
@@ -421,6 +493,7 @@ export function walkFirstRun(c: Cpu, eip: number, phys: number, maxInsns: number
   const s = w.s;
   s[S_FLAGS >> 2] = c.flags; s[S_LMASK >> 2] = c.lmask; s[S_LOP >> 2] = c.lop; s[S_LA >> 2] = c.la; s[S_LB >> 2] = c.lb;
   s[S_LRES >> 2] = c.lres; s[S_LSZ >> 2] = c.lsz; s[S_LCIN >> 2] = c.lcin; s[S_CSLIM >> 2] = c.slimit[CS];
+  s[S_RTLB >> 2] = c.rtlb.byteOffset; s[S_WTLB >> 2] = c.wtlb.byteOffset;
   const k = w.run(phys, eip, maxInsns);
   const st = walkStop;
   st.stopped = s[S_STATUS >> 2] !== 0;

@@ -23,10 +23,11 @@ export interface CpuHooks {
 }
 
 export const TLB_CAPACITY = 8192;
-/** Where RAM starts in the CPU's WebAssembly memory (Cpu.memory): the bytes before it hold the
- *  general registers (at 0) and what the translator's WebAssembly keeps next to them
- *  (jit/first-run-wasm.ts). */
-export const RAM_OFFSET = 65536;
+/** The CPU's WebAssembly memory (Cpu.memory), so that WebAssembly code can address its state
+ *  in place: the general registers at 0, the segment registers and their caches at SEG_OFFSET,
+ *  what the translator's WebAssembly keeps next to them (jit/first-run-wasm.ts) below 64 KiB,
+ *  the six TLB tables from TLB_OFFSET, RAM from RAM_OFFSET. */
+export const SEG_OFFSET = 576, TLB_OFFSET = 65536, RAM_OFFSET = TLB_OFFSET + 6 * 4 * (1 << 20);
 
 export class Cpu {
   /** EAX..EDI, at the start of `memory` (WebAssembly code reads and writes them in place). */
@@ -39,11 +40,11 @@ export class Cpu {
   lop = 0; la = 0; lb = 0; lres = 0; lsz = 4; lcin = 0; lmask = 0;
 
   // Segment registers and their hidden descriptor caches (SDM vol. 3 §3.4.3).
-  readonly sel = new Int32Array(6);
-  readonly sbase = new Int32Array(6);
+  readonly sel: Int32Array;
+  readonly sbase: Int32Array;
   /** Effective limit: the highest valid offset (already scaled by G). Unsigned in an int. */
-  readonly slimit = new Int32Array(6);
-  readonly sattr = new Int32Array(6);
+  readonly slimit: Int32Array;
+  readonly sattr: Int32Array;
   cpl = 0;
 
   gdtBase = 0; gdtLimit = 0xffff; idtBase = 0; idtLimit = 0x3ff;
@@ -95,9 +96,9 @@ export class Cpu {
   // Software TLB (SDM vol. 3 §4.10): per access kind, Int32Array indexed by linear page number
   // holding the physical page's address (0 = no entry; physical page 0 is never entered, so an
   // access's physical address is entry | offset). Supervisor/user x read/write/fetch.
-  readonly tlbSR = new Int32Array(1 << 20); readonly tlbSW = new Int32Array(1 << 20);
-  readonly tlbUR = new Int32Array(1 << 20); readonly tlbUW = new Int32Array(1 << 20);
-  readonly tlbSX = new Int32Array(1 << 20); readonly tlbUX = new Int32Array(1 << 20);
+  readonly tlbSR: Int32Array; readonly tlbSW: Int32Array;
+  readonly tlbUR: Int32Array; readonly tlbUW: Int32Array;
+  readonly tlbSX: Int32Array; readonly tlbUX: Int32Array;
   /** The tables for the current privilege level (CPL 3 = user accesses). */
   rtlb: Int32Array; wtlb: Int32Array; xtlb: Int32Array;
   /** Linear pages with an entry, for cheap flushes; bit 31 of an element marks a global page. */
@@ -125,6 +126,10 @@ export class Cpu {
     }
     this.memory = memory;
     this.regs = new Int32Array(buffer, 0, 8);
+    const seg = (k: number): Int32Array => new Int32Array(buffer, SEG_OFFSET + k * 32, 6);
+    this.sel = seg(0); this.sbase = seg(1); this.slimit = seg(2); this.sattr = seg(3);
+    const tlb = (k: number): Int32Array => new Int32Array(buffer, TLB_OFFSET + k * 4 * (1 << 20), 1 << 20);
+    this.tlbSR = tlb(0); this.tlbSW = tlb(1); this.tlbUR = tlb(2); this.tlbUW = tlb(3); this.tlbSX = tlb(4); this.tlbUX = tlb(5);
     this.mem = new Uint8Array(buffer, RAM_OFFSET, memBytes);
     this.view = new DataView(buffer, RAM_OFFSET, memBytes);
     this.memPages = memBytes >>> 12;

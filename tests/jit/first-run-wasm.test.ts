@@ -17,9 +17,18 @@ const rnd = (n: number): number => { seed ^= seed << 13; seed ^= seed >>> 17; se
 const r32 = (): number => (rnd(4) === 0 ? [0, 1, -1, 0x7fffffff, -0x80000000, 0x80, 0xff][rnd(7)] : (rnd(0x10000) << 16) | rnd(0x10000));
 const le = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const modrm3 = (reg: number): number => 0xc0 | (reg << 3) | rnd(8);
+/** A memory ModRM operand (every 32-bit form: SIB, no base, displacements) after `reg`. */
+function modrmMem(reg: number): number[] {
+  const mod = rnd(3), rm = rnd(8), out = [(mod << 6) | (reg << 3) | rm];
+  if (rm === 4) { const sib = rnd(256); out.push(sib); if ((sib & 7) === 5 && mod === 0) out.push(...le(0x8000 + rnd(0x70000))); }
+  else if (rm === 5 && mod === 0) out.push(...le(0x8000 + rnd(0x70000)));
+  if (mod === 1) out.push(rnd(256)); else if (mod === 2) out.push(...le(rnd(2) ? rnd(0x1000) : r32()));
+  return out;
+}
 
 /** One instruction (bytes) of the walk's forms or of others; jumps get their displacement later. */
 function instruction(): { bytes: number[]; rel?: 1 | 4 } {
+  if (rnd(3) === 0) return memoryInstruction();
   switch (rnd(22)) {
     case 0: return { bytes: [[0x01, 0x03, 0x09, 0x0b, 0x21, 0x23, 0x29, 0x2b, 0x31, 0x33, 0x39, 0x3b, 0x85][rnd(13)], modrm3(rnd(8))] };
     case 1: return { bytes: [[0x05, 0x0d, 0x25, 0x2d, 0x35, 0x3d, 0xa9][rnd(7)], ...le(r32())] };
@@ -56,6 +65,25 @@ function instruction(): { bytes: number[]; rel?: 1 | 4 } {
   }
 }
 
+/** An instruction of the walk's memory and stack forms. */
+function memoryInstruction(): { bytes: number[]; rel?: 1 | 4 } {
+  switch (rnd(12)) {
+    case 0: return { bytes: [[0x01, 0x03, 0x09, 0x0b, 0x21, 0x23, 0x29, 0x2b, 0x31, 0x33, 0x39, 0x3b, 0x85][rnd(13)], ...modrmMem(rnd(8))] };
+    case 1: return { bytes: [0x81, ...modrmMem(rnd(8)), ...le(r32())] };
+    case 2: return { bytes: [0x83, ...modrmMem(rnd(8)), rnd(256)] };
+    case 3: return { bytes: [[0x89, 0x8b][rnd(2)], ...modrmMem(rnd(8))] };
+    case 4: return { bytes: [0xc7, ...modrmMem(0), ...le(r32())] };
+    case 5: return rnd(2) ? { bytes: [0x69, ...modrmMem(rnd(8)), ...le(r32())] } : { bytes: [0x0f, 0xaf, ...modrmMem(rnd(8))] };
+    case 6: return { bytes: [0x50 + rnd(8)] };
+    case 7: return { bytes: [0x58 + rnd(8)] };
+    case 8: return rnd(2) ? { bytes: [0x68, ...le(r32())] } : { bytes: [0x6a, rnd(256)] };
+    case 9: return { bytes: [0xe8], rel: 4 };
+    case 10: return rnd(2) ? { bytes: [0xc3] } : { bytes: [0xc2, rnd(256), rnd(2) ? 0 : rnd(256)] };
+    // A shift of memory: no form of the walk's.
+    default: return { bytes: [0xc1, ...modrmMem(4), 3] };
+  }
+}
+
 /** A page of instructions whose jumps land on instruction starts of the page (or just past
  *  its end, where a crossing instruction waits); returns the page and the starts. */
 function page(): { bytes: Uint8Array; starts: number[] } {
@@ -85,6 +113,8 @@ function page(): { bytes: Uint8Array; starts: number[] } {
 
 const CPUS = [new Cpu(1 << 20), new Cpu(1 << 20)];
 for (const c of CPUS) setFlatSegments(c, 0);
+// Both RAMs the same random bytes, so that a load from the wrong address shows.
+{ const junk = Uint8Array.from({ length: 1 << 20 }, () => rnd(256)); for (const c of CPUS) c.mem.set(junk); }
 function cpuWith(k: number, bytes: Uint8Array, state: number[], csLimit: number): Cpu {
   const c = CPUS[k];
   c.mem.set(bytes.subarray(0, 4096 + 16), PAGE);
@@ -115,13 +145,16 @@ describe('first visits in WebAssembly', () => {
       const { bytes, starts } = page();
       for (let b = 0; b < 40; b++) {
         const off = rnd(8) === 0 ? 4094 : starts[rnd(starts.length)];
-        const state = Array.from({ length: 16 }, r32);
+        // Registers mostly addresses in RAM (base and index registers, the stack), some any value.
+        const state = Array.from({ length: 16 }, (_, k) => (k < 8 && rnd(4) !== 0 ? 0x10000 + rnd(0xe0000) : r32()));
+        if (rnd(8) !== 0) state[4] = 0x80000 + 4 * rnd(0x8000);
         const csLimit = rnd(4) === 0 ? 0x40000000 + rnd(4096) : -1;
         const a = walk(cpuWith(0, bytes, state, csLimit), off, true);
         const j = walk(cpuWith(1, bytes, state, csLimit), off, false);
         expect({ ...a, inWasm: 0 }, `page ${p} offset ${off}`).toEqual({ ...j, inWasm: 0 });
         expect(j.inWasm).toBe(0);
         blocks++;
+        if (b % 8 === 7) expect(Buffer.compare(CPUS[0].mem, CPUS[1].mem), 'RAM').toBe(0);
         if (typeof a.n === 'number' && a.n > 0) { total += a.n; inWasm += a.inWasm; if (a.inWasm < a.n) stops++; }
       }
     }
