@@ -164,4 +164,24 @@ describe('first visits in WebAssembly', () => {
     expect(inWasm / total).toBeGreaterThan(0.25);
     expect(stops).toBeGreaterThan(100);
   });
+
+  it('runs the block in JavaScript on a CPU the host gave no WebAssembly memory', () => {
+    const Memory = WebAssembly.Memory;
+    let c: Cpu;
+    try {
+      (WebAssembly as { Memory: unknown }).Memory = function () { throw new RangeError('no memory'); };
+      c = new Cpu(1 << 20);
+    } finally {
+      (WebAssembly as { Memory: unknown }).Memory = Memory;
+    }
+    expect(c.memory).toBeNull();
+    setFlatSegments(c, 0);
+    c.mem.set([0x05, 1, 0, 0, 0, 0x40, 0xeb, 0xfe], PAGE); // add eax, 1; inc eax; jmp $
+    c.regs[0] = 5;
+    const never = (): never => { throw FAULT; };
+    expect(runOnce(c, 0x40000000, PAGE, true, 64, never, never, true)).toBe(3);
+    expect(ranInWasm()).toBe(0);
+    expect(c.regs[0]).toBe(7);
+    expect(c.eip).toBe(0x40000006);
+  });
 });
