@@ -56,7 +56,9 @@ const K_NONE = 0, K_U8 = 1, K_S8 = 2, K_U16 = 3, K_32 = 4;
 /** The form of a row this module runs, with its operand, or [0, 0]. */
 function formOf(r: (typeof ROWS)[number]): [number, number] {
   const k = r.kinds, sz = r.sizes;
-  const all32 = sz.every((s) => s === SZ_OSZ);
+  // Every operand at the operand size (an immediate's own size is how it is encoded: it is
+  // decoded sign-extended or zero-extended to 32 bits either way).
+  const all32 = sz.every((s, j) => s === SZ_OSZ || k[j] === OK_I);
   const same = (...want: number[]): boolean => k.length === want.length && want.every((w, j) => k[j] === w);
   if (r.sem in BIN_OPS) {
     const op = BIN_OPS[r.sem] | (r.traits & T_NOWB ? 0 : 16);
