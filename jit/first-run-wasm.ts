@@ -13,21 +13,23 @@
 // block's end and every fault are what the JavaScript walk gives (tests/jit/first-run-wasm.test.ts
 // runs both).
 //
-// Forms (32-bit operand and address size, no prefix; r/m a register or 32-bit memory):
-//   ADD OR AND SUB XOR CMP TEST  r/m32,r32  r32,r/m32  r/m32,imm  EAX,imm
-//   MOV r/m32,r32  r32,r/m32  r32,imm32  r/m32,imm32;  LEA r32,m;  INC/DEC r32
-//   ROL ROR SHL SHR SAR r32 by imm8 or 1;  IMUL r32,r/m32(,imm);  Jcc, JMP rel8/rel32;  NOP
-//   PUSH r32/imm, POP r32, CALL rel32, RET (imm16) on a 32-bit stack
+// Forms (32-bit operand and address size, no prefix; r/m a register or memory; 8 and 32 bits
+// where two sizes are listed):
+//   ADD OR AND SUB XOR CMP TEST  r/m,r  r,r/m  r/m,imm  AL/EAX,imm     INC DEC r/m  r32
+//   MOV r/m,r  r,r/m  r,imm  r/m,imm  AL/EAX,moffs  moffs,AL/EAX;  LEA r32,m
+//   MOVZX MOVSX r32,r/m8|r/m16;  IMUL r32,r/m32(,imm);  ROL ROR SHL SHR SAR r32 by imm8 or 1
+//   Jcc, JMP rel8/rel32, JMP r/m32;  NOP;  on a 32-bit stack: PUSH r32/imm/r/m32, POP r32,
+//   CALL rel32 and r/m32, RET (imm16), LEAVE
 import { type Cpu, RAM_OFFSET, SEG_OFFSET, ATTR_P, ATTR_DB } from '../src/cpu/state.ts';
-import { CS, SS, DS, ESP } from '../src/cpu/regs.ts';
+import { CS, SS, DS, ESP, EBP } from '../src/cpu/regs.ts';
 import { CF, PF, AF, ZF, SF, OF, OSZAPC } from '../src/cpu/regs.ts';
 import { L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_MUL } from '../src/cpu/flags.ts';
-import { ROWS, OK_E, OK_G, OK_I, OK_Z, OK_EAX, OK_ONE, SZ_OSZ, T_NOWB } from '../src/decode/rows.ts';
-import { SLOT_ROW, SLOT_GROUP, PREFIX, R_MODRM, R_PLUSR, IMM_PLAN, IM_B, IM_BS, IM_W, IM_D, IM_V, IM_REL } from '../src/decode/decoder.ts';
+import { ROWS, OK_E, OK_G, OK_I, OK_Z, OK_EAX, OK_AL, OK_ONE, SZ_OSZ, T_NOWB } from '../src/decode/rows.ts';
+import { SLOT_ROW, SLOT_GROUP, PREFIX, R_MODRM, R_PLUSR, IMM_PLAN, IM_B, IM_BS, IM_W, IM_D, IM_V, IM_REL, IM_MOFFS } from '../src/decode/decoder.ts';
 import { END_FACTS, E_DIRECT_JMP, E_ENDS, E_REP, E_COUNT_READER, MAX_BLOCK_INSNS } from './block.ts';
 import {
   type Code, I32, I64, encodeModule, i32, get, set, tee, eqz, eq, ne, ltU, gtU, geU, add, sub, and, or, xor, shl, shrS, shrU,
-  rotl, rotr, load, load8U, load16U, load16S, store, block, loop, if_, ifI32, br, brIf, ret, call, seq, select,
+  rotl, rotr, load, load8U, load16U, load16S, store, store8, block, loop, if_, ifI32, br, brIf, ret, call, seq, select,
   i64Mul, i64Ne, i64ExtendS, i32Wrap, popcnt, switchOf,
 } from './wasm-encode.ts';
 
@@ -37,60 +39,75 @@ const S_REGS = 0, S_FLAGS = 32, S_LMASK = 36, S_LOP = 40, S_LA = 44, S_LB = 48, 
 const S_EIP = 64, S_CSLIM = 68, S_STATUS = 72, S_IP = 76, S_OFF = 80, S_FOLLOWED = 84, S_LASTRI = 88, S_RTLB = 92, S_WTLB = 96;
 const EIPS = 256;
 const T_SLOT_ROW = 1024, T_SLOT_GROUP = 17408, T_PREFIX = 17920, T_FORM = 18432, T_AUX = 19456, T_END = 20480,
-  T_IMK = 21504, T_MODRM = 22528, T_PLUSR = 23552, T_MEMOK = 24576;
+  T_IMK = 21504, T_MODRM = 22528, T_PLUSR = 23552, T_MEMOK = 24576, T_SIZE = 24640;
 const SEG_BASE = SEG_OFFSET + 32, SEG_LIMIT = SEG_OFFSET + 64, SEG_ATTR = SEG_OFFSET + 96;
-if (T_MEMOK + 64 > 65536 || EIPS + 4 * MAX_BLOCK_INSNS > SEG_OFFSET || SEG_OFFSET + 128 > T_SLOT_ROW) throw new Error('first-run layout overlaps');
+if (T_SIZE + 1024 > 65536 || EIPS + 4 * MAX_BLOCK_INSNS > SEG_OFFSET || SEG_OFFSET + 128 > T_SLOT_ROW) throw new Error('first-run layout overlaps');
 
 // Forms, by row (FORM), with a per-row operand (AUX): the ALU operation and write-back, the
 // shift count's source, the condition code.
 const F_BIN_EG = 1, F_BIN_GE = 2, F_BIN_EI = 3, F_BIN_AI = 4, F_MOV_EG = 5, F_MOV_GE = 6, F_MOV_ZI = 7, F_MOV_EI = 8,
   F_LEA = 9, F_SHIFT = 10, F_IMUL3 = 11, F_IMUL2 = 12, F_INC = 13, F_DEC = 14, F_JCC = 15, F_JMP = 16, F_NOP = 17,
-  F_PUSH_Z = 18, F_PUSH_I = 19, F_POP_Z = 20, F_CALL = 21, F_RET = 22;
+  F_PUSH_Z = 18, F_PUSH_I = 19, F_POP_Z = 20, F_CALL = 21, F_RET = 22, F_UNOP_E = 23, F_MOVX = 24, F_CALLN = 25,
+  F_JMPN = 26, F_PUSH_E = 27, F_LEAVE = 28, F_MOV_AO = 29, F_MOV_OA = 30;
 /** The forms that take a memory ModRM operand as well (through the TLB). */
-const MEM_FORMS = [F_BIN_EG, F_BIN_GE, F_BIN_EI, F_MOV_EG, F_MOV_GE, F_MOV_EI, F_LEA, F_IMUL3, F_IMUL2];
+const MEM_FORMS = [F_BIN_EG, F_BIN_GE, F_BIN_EI, F_MOV_EG, F_MOV_GE, F_MOV_EI, F_LEA, F_IMUL3, F_IMUL2, F_UNOP_E, F_MOVX,
+  F_CALLN, F_JMPN, F_PUSH_E];
 const OP_ADD = 0, OP_OR = 1, OP_AND = 4, OP_SUB = 5, OP_XOR = 6, OP_CMP = 7, OP_TEST = 8;
 const BIN_OPS: Record<string, number> = { add: OP_ADD, or: OP_OR, and: OP_AND, sub: OP_SUB, xor: OP_XOR, cmp: OP_CMP, test: OP_TEST };
 /** Immediate kinds the walk decodes (T_IMK): none, a byte, a sign-extended byte, 32 bits. */
 const K_NONE = 0, K_U8 = 1, K_S8 = 2, K_U16 = 3, K_32 = 4;
 
-/** The form of a row this module runs, with its operand, or [0, 0]. */
-function formOf(r: (typeof ROWS)[number]): [number, number] {
+/** The form of a row this module runs, with its operand and operand size, or [0, 0, 0]. */
+function formOf(r: (typeof ROWS)[number]): [number, number, number] {
   const k = r.kinds, sz = r.sizes;
-  // Every operand at the operand size (an immediate's own size is how it is encoded: it is
-  // decoded sign-extended or zero-extended to 32 bits either way).
-  const all32 = sz.every((s, j) => s === SZ_OSZ || k[j] === OK_I);
+  // The operands' size, 4 (the operand size) or 1, all the same but for immediates (an
+  // immediate's own size is how it is encoded: it is decoded extended to 32 bits); 0: other.
+  const sizes = new Set(sz.filter((_, j) => k[j] !== OK_I).map((s) => (s === SZ_OSZ ? 4 : s)));
+  const size = sizes.size === 1 ? [...sizes][0] : sizes.size === 0 ? 4 : 0;
+  const s4 = size === 4 ? 4 : 0, s14 = size === 4 || size === 1 ? size : 0;
   const same = (...want: number[]): boolean => k.length === want.length && want.every((w, j) => k[j] === w);
+  const none: [number, number, number] = [0, 0, 0];
   if (r.sem in BIN_OPS) {
     const op = BIN_OPS[r.sem] | (r.traits & T_NOWB ? 0 : 16);
-    if (!all32) return [0, 0];
-    if (same(OK_E, OK_G)) return [F_BIN_EG, op];
-    if (same(OK_G, OK_E)) return [F_BIN_GE, op];
-    if (same(OK_E, OK_I)) return [F_BIN_EI, op];
-    if (same(OK_EAX, OK_I)) return [F_BIN_AI, op];
-    return [0, 0];
+    if (!s14) return none;
+    if (same(OK_E, OK_G)) return [F_BIN_EG, op, s14];
+    if (same(OK_G, OK_E)) return [F_BIN_GE, op, s14];
+    if (same(OK_E, OK_I)) return [F_BIN_EI, op, s14];
+    if (same(OK_EAX, OK_I) || same(OK_AL, OK_I)) return [F_BIN_AI, op, s14];
+    return none;
   }
   switch (r.sem) {
-    case 'mov':
-      if (!all32) return [0, 0];
-      return same(OK_E, OK_G) ? [F_MOV_EG, 0] : same(OK_G, OK_E) ? [F_MOV_GE, 0] : same(OK_Z, OK_I) ? [F_MOV_ZI, 0] : same(OK_E, OK_I) ? [F_MOV_EI, 0] : [0, 0];
-    case 'lea': return sz[0] === SZ_OSZ ? [F_LEA, 0] : [0, 0];
+    case 'mov': {
+      if (!s14) return none;
+      const f = same(OK_E, OK_G) ? F_MOV_EG : same(OK_G, OK_E) ? F_MOV_GE : same(OK_Z, OK_I) ? F_MOV_ZI : same(OK_E, OK_I) ? F_MOV_EI
+        : r.operands.length === 2 && r.operands[1].kind === 'O' && (k[0] === OK_EAX || k[0] === OK_AL) ? F_MOV_AO
+        : r.operands.length === 2 && r.operands[0].kind === 'O' && (k[1] === OK_EAX || k[1] === OK_AL) ? F_MOV_OA : 0;
+      return f ? [f, 0, s14] : none;
+    }
+    case 'lea': return sz[0] === SZ_OSZ ? [F_LEA, 0, 4] : none;
     case 'shift':
       // RCL and RCR (ext 2, 3) rotate through CF: left to JavaScript.
-      if (sz[0] !== SZ_OSZ || r.ext === 2 || r.ext === 3 || k[0] !== OK_E) return [0, 0];
-      return k[1] === OK_I ? [F_SHIFT, 0] : k[1] === OK_ONE ? [F_SHIFT, 1] : [0, 0];
-    case 'imul': return all32 && same(OK_G, OK_E, OK_I) ? [F_IMUL3, 0] : [0, 0];
-    case 'imul2': return all32 && same(OK_G, OK_E) ? [F_IMUL2, 0] : [0, 0];
-    case 'inc': return all32 && same(OK_Z) ? [F_INC, 0] : [0, 0];
-    case 'dec': return all32 && same(OK_Z) ? [F_DEC, 0] : [0, 0];
-    case 'jcc': return [F_JCC, r.cc];
-    case 'jmp': return r.immAt === 0 && (END_FACTS[r.index] & E_DIRECT_JMP) !== 0 ? [F_JMP, 0] : [0, 0];
-    case 'push': return same(OK_Z) && all32 ? [F_PUSH_Z, 0] : same(OK_I) ? [F_PUSH_I, 0] : [0, 0];
-    case 'pop': return same(OK_Z) && all32 ? [F_POP_Z, 0] : [0, 0];
-    case 'call': return r.immAt === 0 && r.operands[0].kind === 'J' ? [F_CALL, 0] : [0, 0];
-    case 'ret': return [F_RET, 0];
-    case 'nop': return r.operands.length === 0 ? [F_NOP, 0] : [0, 0];
+      if (sz[0] !== SZ_OSZ || r.ext === 2 || r.ext === 3 || k[0] !== OK_E) return none;
+      return k[1] === OK_I ? [F_SHIFT, 0, 4] : k[1] === OK_ONE ? [F_SHIFT, 1, 4] : none;
+    case 'imul': return s4 && same(OK_G, OK_E, OK_I) ? [F_IMUL3, 0, 4] : none;
+    case 'imul2': return s4 && same(OK_G, OK_E) ? [F_IMUL2, 0, 4] : none;
+    case 'inc': return s4 && same(OK_Z) ? [F_INC, 0, 4] : s14 && same(OK_E) ? [F_UNOP_E, 0, s14] : none;
+    case 'dec': return s4 && same(OK_Z) ? [F_DEC, 0, 4] : s14 && same(OK_E) ? [F_UNOP_E, 1, s14] : none;
+    case 'movzx': case 'movsx':
+      // Gv, Eb or Ew: the source's size from the row, the destination 32 bits.
+      return sz[0] === SZ_OSZ && (sz[1] === 1 || sz[1] === 2) && same(OK_G, OK_E) ? [F_MOVX, sz[1] | (r.sem === 'movsx' ? 16 : 0), 4] : none;
+    case 'jcc': return [F_JCC, r.cc, 4];
+    case 'jmp': return r.immAt === 0 && (END_FACTS[r.index] & E_DIRECT_JMP) !== 0 ? [F_JMP, 0, 4] : none;
+    case 'jmpn': return s4 && same(OK_E) ? [F_JMPN, 0, 4] : none;
+    case 'push': return same(OK_Z) && s4 ? [F_PUSH_Z, 0, 4] : same(OK_I) ? [F_PUSH_I, 0, 4] : same(OK_E) && s4 ? [F_PUSH_E, 0, 4] : none;
+    case 'pop': return same(OK_Z) && s4 ? [F_POP_Z, 0, 4] : none;
+    case 'call': return r.immAt === 0 && r.operands[0].kind === 'J' ? [F_CALL, 0, 4] : none;
+    case 'calln': return s4 && same(OK_E) ? [F_CALLN, 0, 4] : none;
+    case 'ret': return [F_RET, 0, 4];
+    case 'leave': return [F_LEAVE, 0, 4];
+    case 'nop': return r.operands.length === 0 ? [F_NOP, 0, 4] : none;
   }
-  return [0, 0];
+  return none;
 }
 function immKindOf(plan: number): number {
   if (plan > 15) return -1;
@@ -99,7 +116,7 @@ function immKindOf(plan: number): number {
     case IM_B: return K_U8;
     case IM_BS: return K_S8;
     case IM_W: return K_U16;
-    case IM_D: case IM_V: case IM_REL: return K_32;
+    case IM_D: case IM_V: case IM_REL: case IM_MOFFS: return K_32;
     default: return -1;
   }
 }
@@ -111,7 +128,7 @@ const L = (): number => nextLocal++;
 const n = L(), ip = L(), pa = L(), followed = L(), op = L(), key = L(), ri = L(), form = L(), x = L(), mod = L(), reg = L(),
   rm = L(), p = L(), base = L(), index = L(), disp = L(), imm = L(), len = L(), a = L(), b = L(), r = L(), end = L(),
   to = L(), aux = L(), dst = L(), cf = L(), of = L(), cnt = L(), written = L(), t = L(), scale = L(), pb = L(), eaddr = L(), seg = L(),
-  pr = L(), pw = L(), sp = L(), v = L();
+  pr = L(), pw = L(), sp = L(), v = L(), osz = L();
 const RUN_I32_LOCALS = nextLocal - 3;
 const prod = nextLocal++; // i64
 
@@ -183,13 +200,13 @@ function ccFn(): Code {
   );
 }
 
-/** Where in memory a 4-byte access at `off` (param 1) in segment `seg` (param 0) goes, for a
- *  write when param 2 is set (memory.ts rd32/wr32's fast path: the segment checks of linear(),
+/** Where in memory an access of `size` (param 3) bytes at `off` (param 1) in segment `seg`
+ *  (param 0) goes, for a write when param 2 is set (memory.ts rd/wr's fast path: the segment checks of linear(),
  *  then a TLB hit within one page), or 0 where JavaScript would go further: a segment fault, a
  *  TLB miss, a page crossing, an expand-down segment. A write entry is never made for a page
  *  holding translated code (paging.ts), so a store through one needs no code check. */
 function physFn(): Code {
-  const sg = 0, off = 1, w = 2, attr = 3, lim = 4, l = 5, e = 6;
+  const sg = 0, off = 1, w = 2, size = 3, attr = 4, lim = 5, l = 6, e = 7;
   const segField = (base: number): Code => load(add(shl(get(sg), i32(2)), i32(base)));
   return seq(
     set(attr, segField(SEG_ATTR)),
@@ -199,9 +216,9 @@ function physFn(): Code {
       if_(and(get(w), eqz(and(get(attr), i32(2)))), ret(i32(0)))),
     if_(eq(and(get(attr), i32(0xc)), i32(4)), ret(i32(0))),
     set(lim, segField(SEG_LIMIT)),
-    if_(ne(get(lim), i32(-1)), if_(or(gtU(get(off), get(lim)), ltU(sub(get(lim), get(off)), i32(3))), ret(i32(0)))),
+    if_(ne(get(lim), i32(-1)), if_(or(gtU(get(off), get(lim)), ltU(sub(get(lim), get(off)), sub(get(size), i32(1)))), ret(i32(0)))),
     set(l, add(segField(SEG_BASE), get(off))),
-    if_(gtU(and(get(l), i32(0xfff)), i32(0xffc)), ret(i32(0))),
+    if_(gtU(and(get(l), i32(0xfff)), sub(i32(0x1000), get(size))), ret(i32(0))),
     set(e, load(add(ifI32(get(w), at(S_WTLB), at(S_RTLB)), shl(shrU(get(l), i32(12)), i32(2))))),
     if_(eqz(get(e)), ret(i32(0))),
     add(or(get(e), and(get(l), i32(0xfff))), i32(RAM_OFFSET)),
@@ -267,7 +284,7 @@ function runFn(): Code {
         ifI32(geU(get(index), i32(0x80000000)), i32(0), shl(reg32(get(index)), get(scale))))),
       set(seg, select(i32(SS), i32(DS), or(eq(get(base), i32(4)), eq(get(base), i32(5))))))),
     brIf(STOP, and(eq(get(form), i32(F_LEA)), eq(get(mod), i32(3)))),
-    set(aux, load8U(add(get(ri), i32(T_AUX)))),
+    set(aux, load8U(add(get(ri), i32(T_AUX)))), set(osz, load8U(add(get(ri), i32(T_SIZE)))),
     // The immediate.
     set(t, load8U(add(get(ri), i32(T_IMK)))),
     if_(eq(get(t), i32(K_U8)), seq(set(imm, byteAt(get(p))), set(p, add(get(p), i32(1))))),
@@ -281,7 +298,7 @@ function runFn(): Code {
   // Lazy records (alu.ts): ADD/SUB keep both operands; the logic operations only the result.
   const record = (lop: number, lmask: number, withOperands: boolean): Code => seq(
     put(S_LOP, i32(lop)), ...(withOperands ? [put(S_LA, get(a)), put(S_LB, get(b))] : []),
-    put(S_LRES, get(r)), put(S_LSZ, i32(4)), put(S_LMASK, i32(lmask)));
+    put(S_LRES, get(r)), put(S_LSZ, get(osz)), put(S_LMASK, i32(lmask)));
   /** getFlags with the status bits `mask` replaced by `v` (shift.ts put; muldiv.ts mulFlags). */
   const eager = (mask: Code, v: Code): Code => seq(
     set(t, ifI32(eqz(at(S_LMASK)), at(S_FLAGS), or(and(at(S_FLAGS), xor(at(S_LMASK), i32(-1))), and(call(FN_STATUS), at(S_LMASK))))),
@@ -305,6 +322,8 @@ function runFn(): Code {
     ]),
   );
   const writesBack = and(get(aux), i32(16));
+  // The result at the operand size (alu.ts masks with sizeMask before recording it).
+  const aluSized = seq(alu, if_(eq(get(osz), i32(1)), seq(set(r, and(get(r), i32(0xff))), put(S_LRES, get(r)))));
   const shift = seq(
     // shift.ts shift() at size 4: count masked to 5 bits, no flags for 0.
     set(cnt, and(ifI32(get(aux), i32(1), get(imm)), i32(31))),
@@ -335,36 +354,61 @@ function runFn(): Code {
   // A jump to t (control.ts jumpTo): past the CS limit it faults, so JavaScript runs it; `out`
   // is the number of constructs between here and $next's inside.
   const jumpTo = (out: number): Code => seq(brIf(STOP + out, gtU(get(t), at(S_CSLIM))), set(to, get(t)));
+  // General registers at the operand size (operands.ts getReg/setReg): 1 is AL..BH (4-7 the
+  // second byte of EAX..EBX), 4 the whole register.
+  const regAddr = (k: Code): Code => add(shl(and(k, i32(3)), i32(2)), i32(S_REGS));
+  const byteShift = (k: Code): Code => shl(shrU(k, i32(2)), i32(3));
+  const getR = (k: Code): Code => ifI32(eq(get(osz), i32(4)), reg32(k), and(shrU(load(regAddr(k)), byteShift(k)), i32(0xff)));
+  const setR = (k: Code, val: Code): Code => if_(eq(get(osz), i32(4)), setReg32(k, val),
+    store(regAddr(k), or(and(load(regAddr(k)), xor(shl(i32(0xff), byteShift(k)), i32(-1))), shl(and(val, i32(0xff)), byteShift(k)))));
+  const loadSized = (addr: Code): Code => ifI32(eq(get(osz), i32(4)), load(addr), load8U(addr));
+  const storeSized = (addr: Code, val: Code): Code => if_(eq(get(osz), i32(4)), store(addr, val), store8(addr, val));
   // The r/m operand read (pr: its address) or the destination checked for writing (pw), with
   // `out` constructs between here and $next's inside; stops where JavaScript would go further.
   const readE = (out: number, into: number): Code => if_(ne(get(mod), i32(3)), seq(
-    set(pr, call(FN_PHYS, get(seg), get(eaddr), i32(0))), brIf(STOP + out + 1, eqz(get(pr))), set(into, load(get(pr)))),
-  set(into, reg32(get(rm))));
-  const checkWrite = (out: number): Code => seq(set(pw, call(FN_PHYS, get(seg), get(eaddr), i32(1))), brIf(STOP + out, eqz(get(pw))));
+    set(pr, call(FN_PHYS, get(seg), get(eaddr), i32(0), get(osz))), brIf(STOP + out + 1, eqz(get(pr))), set(into, loadSized(get(pr)))),
+  set(into, getR(get(rm))));
+  const checkWrite = (out: number): Code => seq(set(pw, call(FN_PHYS, get(seg), get(eaddr), i32(1), get(osz))), brIf(STOP + out, eqz(get(pw))));
   /** A stack slot at `at` (SS, 32-bit stack only) into pr or pw. */
   const stackSlot = (out: number, at: Code, write: boolean): Code => seq(
     brIf(STOP + out, eqz(and(load(i32(SEG_ATTR + SS * 4)), i32(ATTR_DB)))),
-    set(write ? pw : pr, call(FN_PHYS, i32(SS), at, i32(write ? 1 : 0))), brIf(STOP + out, eqz(get(write ? pw : pr))));
+    set(write ? pw : pr, call(FN_PHYS, i32(SS), at, i32(write ? 1 : 0), i32(4))), brIf(STOP + out, eqz(get(write ? pw : pr))));
   const esp = reg32(i32(ESP));
   const arms: ((out: number) => Code)[] = [];
-  // ALU r/m,x (alu.ts via semantics/index.ts binop): for a memory destination that is written,
-  // both the write and the read must go through (JavaScript probes the write first).
-  const binE = (out: number, src: Code): Code => seq(
-    if_(ne(get(mod), i32(3)), seq(
-      set(pr, call(FN_PHYS, get(seg), get(eaddr), i32(0))), brIf(STOP + out + 1, eqz(get(pr))),
-      if_(writesBack, checkWrite(out + 2)),
-      set(a, load(get(pr)))),
-    set(a, reg32(get(rm)))),
-    set(b, src), alu,
-    if_(writesBack, if_(eq(get(mod), i32(3)), setReg32(get(rm), get(r)), store(get(pw), get(r)))));
-  arms[F_BIN_EG - 1] = (out) => binE(out, reg32(get(reg)));
-  arms[F_BIN_GE - 1] = (out) => seq(set(a, reg32(get(reg))), readE(out, b), alu, if_(writesBack, setReg32(get(reg), get(r))));
+  // An r/m destination read, changed and written back (semantics/index.ts binop, unop): for
+  // memory both the write and the read must go through (JavaScript probes the write first).
+  const readModifyE = (out: number, writes: Code): Code => if_(ne(get(mod), i32(3)), seq(
+    set(pr, call(FN_PHYS, get(seg), get(eaddr), i32(0), get(osz))), brIf(STOP + out + 1, eqz(get(pr))),
+    if_(writes, checkWrite(out + 2)),
+    set(a, loadSized(get(pr)))),
+  set(a, getR(get(rm))));
+  const writeE = (writes: Code): Code => if_(writes, if_(eq(get(mod), i32(3)), setR(get(rm), get(r)), storeSized(get(pw), get(r))));
+  const binE = (out: number, src: Code): Code => seq(readModifyE(out, writesBack), set(b, src), aluSized, writeE(writesBack));
+  arms[F_BIN_EG - 1] = (out) => binE(out, getR(get(reg)));
+  arms[F_BIN_GE - 1] = (out) => seq(set(a, getR(get(reg))), readE(out, b), aluSized, if_(writesBack, setR(get(reg), get(r))));
   arms[F_BIN_EI - 1] = (out) => binE(out, get(imm));
-  arms[F_BIN_AI - 1] = () => seq(set(a, reg32(i32(0))), set(b, get(imm)), alu, if_(writesBack, setReg32(i32(0), get(r))));
-  arms[F_MOV_EG - 1] = (out) => if_(ne(get(mod), i32(3)), seq(checkWrite(out + 1), store(get(pw), reg32(get(reg)))), setReg32(get(rm), reg32(get(reg))));
-  arms[F_MOV_GE - 1] = (out) => seq(readE(out, v), setReg32(get(reg), get(v)));
-  arms[F_MOV_ZI - 1] = () => setReg32(zreg, get(imm));
-  arms[F_MOV_EI - 1] = (out) => if_(ne(get(mod), i32(3)), seq(checkWrite(out + 1), store(get(pw), get(imm))), setReg32(get(rm), get(imm)));
+  arms[F_BIN_AI - 1] = () => seq(set(a, getR(i32(0))), set(b, get(imm)), aluSized, if_(writesBack, setR(i32(0), get(r))));
+  arms[F_MOV_EG - 1] = (out) => if_(ne(get(mod), i32(3)), seq(checkWrite(out + 1), storeSized(get(pw), getR(get(reg)))), setR(get(rm), getR(get(reg))));
+  arms[F_MOV_GE - 1] = (out) => seq(readE(out, v), setR(get(reg), get(v)));
+  arms[F_MOV_ZI - 1] = () => setR(zreg, get(imm));
+  arms[F_MOV_EI - 1] = (out) => if_(ne(get(mod), i32(3)), seq(checkWrite(out + 1), storeSized(get(pw), get(imm))), setR(get(rm), get(imm)));
+  // MOV AL/EAX, moffs and back: DS:imm32 (no prefix).
+  arms[F_MOV_AO - 1] = (out) => seq(set(pr, call(FN_PHYS, i32(DS), get(imm), i32(0), get(osz))), brIf(STOP + out, eqz(get(pr))), setR(i32(0), loadSized(get(pr))));
+  arms[F_MOV_OA - 1] = (out) => seq(set(pw, call(FN_PHYS, i32(DS), get(imm), i32(1), get(osz))), brIf(STOP + out, eqz(get(pw))), storeSized(get(pw), getR(i32(0))));
+  // INC/DEC r/m (alu.ts inc, dec): CF made concrete first, then the record without CF.
+  arms[F_UNOP_E - 1] = (out) => seq(readModifyE(out, i32(1)), keepCF, set(b, i32(1)),
+    if_(get(aux), seq(set(r, sub(get(a), i32(1))), record(L_SUB, OSZAPC & ~CF, true)), seq(set(r, add(get(a), i32(1))), record(L_ADD, OSZAPC & ~CF, true))),
+    if_(eq(get(osz), i32(1)), seq(set(r, and(get(r), i32(0xff))), put(S_LRES, get(r)))),
+    writeE(i32(1)));
+  // MOVZX/MOVSX r32, r/m8 or r/m16 (data.ts): the source at its own size.
+  arms[F_MOVX - 1] = (out) => seq(
+    set(osz, and(get(aux), i32(3))),
+    if_(ne(get(mod), i32(3)), seq(
+      set(pr, call(FN_PHYS, get(seg), get(eaddr), i32(0), get(osz))), brIf(STOP + out + 1, eqz(get(pr))),
+      set(v, ifI32(eq(get(osz), i32(1)), load8U(get(pr)), load16U(get(pr))))),
+    set(v, ifI32(eq(get(osz), i32(1)), getR(get(rm)), and(reg32(get(rm)), i32(0xffff))))),
+    if_(and(get(aux), i32(16)), set(v, ifI32(eq(get(osz), i32(1)), shrS(shl(get(v), i32(24)), i32(24)), shrS(shl(get(v), i32(16)), i32(16))))),
+    setReg32(get(reg), get(v)));
   arms[F_LEA - 1] = () => setReg32(get(reg), get(eaddr));
   arms[F_SHIFT - 1] = () => shift;
   arms[F_IMUL3 - 1] = (out) => seq(readE(out, a), set(b, get(imm)), imul);
@@ -381,6 +425,14 @@ function runFn(): Code {
   // CALL rel32 and RET (control.ts): the target checked against the CS limit, then the stack.
   arms[F_CALL - 1] = (out) => seq(set(t, add(add(get(ip), get(len)), get(imm))), brIf(STOP + out, gtU(get(t), at(S_CSLIM))),
     set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), add(get(ip), get(len))), setReg32(i32(ESP), get(sp)), set(to, get(t)));
+  // CALL/JMP r/m32, PUSH r/m32 (control.ts calln, jmpn; stack.ts push): the operand read first.
+  arms[F_CALLN - 1] = (out) => seq(readE(out, t), brIf(STOP + out, gtU(get(t), at(S_CSLIM))),
+    set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), add(get(ip), get(len))), setReg32(i32(ESP), get(sp)), set(to, get(t)));
+  arms[F_JMPN - 1] = (out) => seq(readE(out, t), jumpTo(out));
+  arms[F_PUSH_E - 1] = (out) => seq(readE(out, v), set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), get(v)), setReg32(i32(ESP), get(sp)));
+  // LEAVE (stack.ts leave): ESP from EBP, EBP popped.
+  arms[F_LEAVE - 1] = (out) => seq(set(sp, reg32(i32(EBP))), stackSlot(out, get(sp), false), set(v, load(get(pr))),
+    setReg32(i32(ESP), add(get(sp), i32(4))), setReg32(i32(EBP), get(v)));
   arms[F_RET - 1] = (out) => seq(stackSlot(out, esp, false), set(t, load(get(pr))), brIf(STOP + out, gtU(get(t), at(S_CSLIM))),
     setReg32(i32(ESP), add(esp, add(i32(4), get(imm)))), set(to, get(t)));
   const execute = seq(
@@ -440,10 +492,11 @@ function buildTables(mem: Uint8Array): void {
   mem.set(END_FACTS, T_END);
   for (const f of MEM_FORMS) mem[T_MEMOK + f] = 1;
   for (const row of ROWS) {
-    const [f, x] = formOf(row);
+    const [f, x, size] = formOf(row);
     const k = immKindOf(IMM_PLAN[row.index]);
     mem[T_FORM + row.index] = k < 0 ? 0 : f;
     mem[T_AUX + row.index] = x;
+    mem[T_SIZE + row.index] = size;
     mem[T_IMK + row.index] = k < 0 ? 0 : k;
   }
 }
@@ -455,15 +508,18 @@ export function firstRunModule(): Uint8Array<ArrayBuffer> {
     { params: [], results: [I32], locals: Array(9).fill(I32), body: statusFn() },
     { params: [I32], results: [I32], locals: [I32, I32], body: ccFn() },
     { params: [I32, I32], results: [I32], locals: [I32], body: ranAtFn() },
-    { params: [I32, I32, I32], results: [I32], locals: [I32, I32, I32, I32], body: physFn() },
+    { params: [I32, I32, I32, I32], results: [I32], locals: [I32, I32, I32, I32], body: physFn() },
   ], 1);
 }
 
 let module: WebAssembly.Module | null = null;
-interface Walker { run: (phys: number, eip: number, max: number) => number; s: Int32Array }
+/** A CPU's instance of the walk. */
+export interface Walker { run: (phys: number, eip: number, max: number) => number; s: Int32Array }
 /** Each CPU's instance of the module over its memory, made at its first walk. */
 const walkers = new WeakMap<Cpu, Walker | null>();
-function walkerOf(c: Cpu): Walker | null {
+/** The CPU's walk (made at the first call: the module is compiled once per process), null when
+ *  the CPU has no WebAssembly memory. */
+export function firstRunWalker(c: Cpu): Walker | null {
   let w = walkers.get(c);
   if (w !== undefined) return w;
   w = null;
@@ -477,21 +533,14 @@ function walkerOf(c: Cpu): Walker | null {
   return w;
 }
 
-/** Make the CPU's instance now (the module is compiled once per process), so that a run does
- *  not pay for it at its first walk. */
-export function prepareFirstRunWalk(c: Cpu): void { walkerOf(c); }
-
 /** What the last walk left: whether it stopped before an instruction, and where; the EIPs it
  *  ran (the block's first n). */
 export const walkStop = { stopped: false, ip: 0, off: 0, followed: false, lastRow: -1, eips: new Int32Array(MAX_BLOCK_INSNS) };
 
 /** Run the block at `eip` (its first byte at physical `phys`) from its first instruction as
- *  far as this module's forms go. Returns the instructions run (the CPU's state is theirs;
- *  -1: this CPU has no WebAssembly memory); walkStop says whether the block ended or where the
- *  walk stopped. */
-export function walkFirstRun(c: Cpu, eip: number, phys: number, maxInsns: number): number {
-  const w = walkers.get(c) ?? walkerOf(c);
-  if (w === null) return -1;
+ *  far as this module's forms go, with the CPU's walk `w`. Returns the instructions run (the
+ *  CPU's state is theirs); walkStop says whether the block ended or where the walk stopped. */
+export function walkFirstRun(w: Walker, c: Cpu, eip: number, phys: number, maxInsns: number): number {
   const s = w.s;
   s[S_FLAGS >> 2] = c.flags; s[S_LMASK >> 2] = c.lmask; s[S_LOP >> 2] = c.lop; s[S_LA >> 2] = c.la; s[S_LB >> 2] = c.lb;
   s[S_LRES >> 2] = c.lres; s[S_LSZ >> 2] = c.lsz; s[S_LCIN >> 2] = c.lcin; s[S_CSLIM >> 2] = c.slimit[CS];

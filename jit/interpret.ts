@@ -11,7 +11,7 @@ import { FAULT } from '../src/cpu/fault.ts';
 import { EXEC } from '../src/semantics/index.ts';
 import { setsEip, mayStore } from './emit.ts';
 import { END_FACTS, E_COUNT_READER, E_ENDS, followedJump, endsAfter, MAX_BLOCK_INSNS } from './block.ts';
-import { walkFirstRun, walkStop } from './first-run-wasm.ts';
+import { walkFirstRun, walkStop, type Walker } from './first-run-wasm.ts';
 
 // Per row, what the walk needs besides the instruction (computed once: the walk asks for every
 // instruction it runs): W_SETS_EIP the row sets EIP itself; W_STORES_REG/W_STORES_MEM it may
@@ -85,20 +85,17 @@ export function ranInWasm(): number { return walked; }
  *  at the faulting instruction with the instructions before it counted in c.icount; an
  *  instruction too long to decode after the first ends the block before it (it faults when it
  *  is reached, as the first of a block). */
-export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsns: number, ud: () => never, gp0: () => never, wasm = false): number {
+export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsns: number, ud: () => never, gp0: () => never, wasm: Walker | null = null): number {
   const i = ONCE, pageBase = phys & ~0xfff, pageEnd = pageBase + 4096;
   let pa = phys, ip = eip, n = 0, followed = false, decoding = false;
   walkEnded = false; walked = 0;
-  if (wasm && d32) {
+  if (wasm !== null && d32) {
     // As far as its forms go, the walk runs the block in WebAssembly; from the instruction it
     // stopped before (not run), the loop below goes on as if it had run those itself.
-    const k = walkFirstRun(c, eip, phys, maxInsns);
-    if (k >= 0) {
-      n = walked = k;
-      if (!walkStop.stopped) { walkEnded = true; return n; }
-      ip = walkStop.ip; pa = pageBase + walkStop.off; followed = walkStop.followed;
-      ONCE_EIPS.set(walkStop.eips.subarray(0, n));
-    }
+    n = walked = walkFirstRun(wasm, c, eip, phys, maxInsns);
+    if (!walkStop.stopped) { walkEnded = true; return n; }
+    ip = walkStop.ip; pa = pageBase + walkStop.off; followed = walkStop.followed;
+    for (let k = 0; k < n; k++) ONCE_EIPS[k] = walkStop.eips[k];
   }
   try {
     while (n < maxInsns) {

@@ -16,7 +16,7 @@ import { newStats, bail, type JitStats } from './stats.ts';
 import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
 import { interpretBlock, runOnce, ranOnceLastRow, ranInWasm } from './interpret.ts';
-import { prepareFirstRunWalk } from './first-run-wasm.ts';
+import { firstRunWalker, type Walker } from './first-run-wasm.ts';
 import { emitRegion, MAX_REGION_INSNS } from './region.ts';
 import { PageMarks, markRange, anyMarked, marksSlab } from './code-marks.ts';
 import './host-flags.ts';
@@ -246,7 +246,7 @@ export class Jit {
     this.regionHalf = this.opts.regionAt >> 1;
     c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
     this.transients = this.opts.tierUp > 1 && !this.opts.instrument && !this.opts.cacheFirstRun;
-    if (this.transients && this.opts.wasmFirstRun) prepareFirstRunWalk(c);
+    this.walker = this.transients && this.opts.wasmFirstRun ? firstRunWalker(c) : null;
     // Never valid: no block chains to it (it stands for another block on every use).
     this.transient = this.newBlock(0, 0, 0, 1, false, false);
     this.transient.valid = false;
@@ -441,6 +441,8 @@ export class Jit {
   /** The one Block object that first visits run as (runOnce: never chained, never compiled). */
   private readonly transient: Block;
   private readonly transients: boolean;
+  /** The CPU's first-visit walk in WebAssembly (first-run-wasm.ts), or null. */
+  private readonly walker: Walker | null;
 
   /** The block's instructions: its own when it keeps them, else formed again. */
   insnsOf(b: Block): Insn[] {
@@ -597,7 +599,7 @@ export class Jit {
   private readonly firstRun: BlockFn = (_E, _I, B) => {
     const c = this.c;
     this.stats.interpretedRuns++;
-    const n = runOnce(c, B.eip, B.phys, (B.mode & 4) !== 0, this.maxInsns, HELPERS.ud, HELPERS.gp0, this.opts.wasmFirstRun);
+    const n = runOnce(c, B.eip, B.phys, (B.mode & 4) !== 0, this.maxInsns, HELPERS.ud, HELPERS.gp0, this.walker);
     this.stats.wasmFirstRunInsns += ranInWasm();
     if (n < 0) {
       // Its first instruction crosses the page end: it runs outside any block, as the dispatch
