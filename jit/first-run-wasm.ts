@@ -26,9 +26,9 @@ import { CF, PF, AF, ZF, SF, OF, OSZAPC } from '../src/cpu/regs.ts';
 import { L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_MUL } from '../src/cpu/flags.ts';
 import { ROWS, OK_E, OK_G, OK_I, OK_Z, OK_EAX, OK_AL, OK_ONE, SZ_OSZ, T_NOWB } from '../src/decode/rows.ts';
 import { SLOT_ROW, SLOT_GROUP, PREFIX, R_MODRM, R_PLUSR, IMM_PLAN, IM_B, IM_BS, IM_W, IM_D, IM_V, IM_REL, IM_MOFFS } from '../src/decode/decoder.ts';
-import { END_FACTS, E_DIRECT_JMP, E_ENDS, E_REP, E_COUNT_READER, MAX_BLOCK_INSNS } from './block.ts';
+import { END_FACTS, E_DIRECT_JMP, E_ENDS, MAX_BLOCK_INSNS } from './block.ts';
 import {
-  type Code, I32, I64, encodeModule, i32, get, set, tee, eqz, eq, ne, ltU, gtU, geU, add, sub, and, or, xor, shl, shrS, shrU,
+  type Code, I32, I64, encodeModule, i32, get, set, eqz, eq, ne, ltU, gtU, geU, add, sub, and, or, xor, shl, shrS, shrU,
   rotl, rotr, load, load8U, load16U, load16S, store, store8, block, loop, if_, ifI32, br, brIf, ret, call, seq, select,
   i64Mul, i64Ne, i64ExtendS, i32Wrap, popcnt, switchOf,
 } from './wasm-encode.ts';
@@ -127,7 +127,7 @@ let nextLocal = 3;
 const L = (): number => nextLocal++;
 const n = L(), ip = L(), pa = L(), followed = L(), op = L(), key = L(), ri = L(), form = L(), x = L(), mod = L(), reg = L(),
   rm = L(), p = L(), base = L(), index = L(), disp = L(), imm = L(), len = L(), a = L(), b = L(), r = L(), end = L(),
-  to = L(), aux = L(), dst = L(), cf = L(), of = L(), cnt = L(), written = L(), t = L(), scale = L(), pb = L(), eaddr = L(), seg = L(),
+  to = L(), aux = L(), cf = L(), of = L(), cnt = L(), written = L(), t = L(), scale = L(), pb = L(), eaddr = L(), seg = L(),
   pr = L(), pw = L(), sp = L(), v = L(), osz = L();
 const RUN_I32_LOCALS = nextLocal - 3;
 const prod = nextLocal++; // i64
@@ -143,8 +143,8 @@ const le32At = (off: Code): Code => load(add(off, get(pb)));
 /** Fetch the next byte of the instruction (at p) and advance p. */
 const nextByte = (into: number): Code => seq(set(into, byteAt(get(p))), set(p, add(get(p), i32(1))));
 
-// Function indices.
-const FN_RUN = 0, FN_STATUS = 1, FN_CC = 2, FN_RAN_AT = 3, FN_PHYS = 4;
+// Function indices (`run` is 0).
+const FN_STATUS = 1, FN_CC = 2, FN_RAN_AT = 3, FN_PHYS = 4;
 
 /** statusOf (flags.ts) over the record in memory: the six status flags. */
 function statusFn(): Code {
@@ -437,7 +437,7 @@ function runFn(): Code {
     setReg32(i32(ESP), add(esp, add(i32(4), get(imm)))), set(to, get(t)));
   const execute = seq(
     set(to, add(get(ip), get(len))),
-    switchOf(sub(get(form), i32(1)), arms.map((_, k) => k), arms.length - 1, arms),
+    switchOf(sub(get(form), i32(1)), arms.map((_, k) => k), F_NOP - 1, arms),
     put(S_EIP, get(to)),
   );
   // The block's end after an instruction (block.ts formBlock, interpret.ts runOnce).
@@ -478,9 +478,8 @@ function runFn(): Code {
     get(n),
   );
 }
-// E_REP needs a REP prefix and E_COUNT_READER rows are no form here: neither can end a block
+// E_REP needs a REP prefix and E_COUNT_READER rows have no form here: neither can end a block
 // this walk runs (it stops at every prefix and every row without a form).
-void E_REP; void E_COUNT_READER;
 
 function buildTables(mem: Uint8Array): void {
   if (ROWS.length > 1024) throw new Error('first-run tables: more than 1024 rows');
