@@ -67,6 +67,7 @@ program.command('run <kernel>')
   .option('--sparse-tier-up <runs>', 'runs after which a block that runs rarely (more than 2000 instructions apart on average) and costs little is compiled all the same (default 5000; at most --tier-up: every block at --tier-up)')
   .option('--region-at <runs>', 'runs after which a compiled block is compiled again with its page\'s other hot blocks (those past 5000 runs) into one function (default 20000)')
   .option('--regrow-at <exits>', 'exits from a region to compiled blocks of its page after which it is built again with them (doubling each time; 0: never; default 20000)')
+  .option('--no-wasm-first-run', 'run the first visit of every block in JavaScript instead of the WebAssembly walk')
   .action(async (file: string, o: RunCliOptions) => { process.exitCode = await runCommand(file, o); });
 
 program.command('profile <kernel>')

@@ -17,6 +17,8 @@ export interface RunCliOptions {
   memory: string; cmdline: string; module?: string; clock: string; maxInstructions: string;
   timeout: string; trace: string[]; singleStep?: boolean; p2m: string; stats?: boolean;
   disk?: string[]; consoleInput?: string; xenstore?: string[]; codeCache?: string; tierUp?: string; sparseTierUp?: string; regionAt?: string; regrowAt?: string;
+  /** false with --no-wasm-first-run. */
+  wasmFirstRun?: boolean;
 }
 
 /** An optional integer option in [lo, hi] as a JIT option (absent: the default). */
@@ -28,7 +30,7 @@ function intOption<K extends 'maxBlocks' | 'tierUp' | 'sparseTierUp' | 'regionAt
 }
 
 /** The guest options a `run`-style command line gives (shared by run and profile). */
-export function guestOptionsFrom(o: { memory: string; cmdline: string; module?: string; clock: string; singleStep?: boolean; p2m?: string; disk?: string[]; consoleInput?: string; xenstore?: string[]; codeCache?: string; tierUp?: string; sparseTierUp?: string; regionAt?: string; regrowAt?: string }): GuestOptions {
+export function guestOptionsFrom(o: { memory: string; cmdline: string; module?: string; clock: string; singleStep?: boolean; p2m?: string; disk?: string[]; consoleInput?: string; xenstore?: string[]; codeCache?: string; tierUp?: string; sparseTierUp?: string; regionAt?: string; regrowAt?: string; wasmFirstRun?: boolean }): GuestOptions {
   const memoryMiB = Number(o.memory);
   if (!Number.isInteger(memoryMiB) || memoryMiB < 4 || memoryMiB > 1024) throw new GuestError(`--memory must be an integer from 4 to 1024 (MiB), not ${o.memory}`);
   if (o.clock !== 'host' && o.clock !== 'virtual') throw new GuestError(`--clock must be host or virtual, not ${o.clock}`);
@@ -39,7 +41,7 @@ export function guestOptionsFrom(o: { memory: string; cmdline: string; module?: 
     disks: (o.disk ?? []).map(parseDisk),
     consoleInput: o.consoleInput === undefined ? undefined : decodeConsoleInput(o.consoleInput),
     xenstore: parseXenstoreEntries(o.xenstore ?? []),
-    jit: { ...intOption('--code-cache', o.codeCache, 16, 1 << 24, 'maxBlocks'), ...intOption('--tier-up', o.tierUp, 0, 1 << 30, 'tierUp'), ...intOption('--sparse-tier-up', o.sparseTierUp, 0, 1 << 30, 'sparseTierUp'), ...intOption('--region-at', o.regionAt, 1, 1 << 30, 'regionAt'), ...intOption('--regrow-at', o.regrowAt, 0, 1 << 30, 'regrowAt') },
+    jit: { ...intOption('--code-cache', o.codeCache, 16, 1 << 24, 'maxBlocks'), ...intOption('--tier-up', o.tierUp, 0, 1 << 30, 'tierUp'), ...intOption('--sparse-tier-up', o.sparseTierUp, 0, 1 << 30, 'sparseTierUp'), ...intOption('--region-at', o.regionAt, 1, 1 << 30, 'regionAt'), ...intOption('--regrow-at', o.regrowAt, 0, 1 << 30, 'regrowAt'), ...(o.wasmFirstRun === false ? { wasmFirstRun: false } : {}) },
   };
 }
 

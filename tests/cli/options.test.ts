@@ -12,6 +12,8 @@ describe('JIT options on the command line', () => {
     expect(() => guestOptionsFrom({ ...base, sparseTierUp: '-1' })).toThrow('--sparse-tier-up must be an integer from 0 to 1073741824, not -1');
     expect(guestOptionsFrom({ ...base, regrowAt: '1000' }).jit).toEqual({ regrowAt: 1000 });
     expect(guestOptionsFrom(base).jit).toEqual({});
+    expect(guestOptionsFrom({ ...base, wasmFirstRun: false }).jit).toEqual({ wasmFirstRun: false });
+    expect(guestOptionsFrom({ ...base, wasmFirstRun: true }).jit).toEqual({});
   });
   it('rejects values that are not integers in range, naming the flag', () => {
     expect(() => guestOptionsFrom({ ...base, regrowAt: '-1' })).toThrow(/--regrow-at must be an integer from 0 to \d+, not -1/);

@@ -9,6 +9,7 @@ import { setFlatSegments } from '../../src/cpu/flat.ts';
 import { CS, DS, SS } from '../../src/cpu/regs.ts';
 import { FAULT } from '../../src/cpu/fault.ts';
 import { runOnce, ranOnceLastRow, ranInWasm } from '../../jit/interpret.ts';
+import { Jit } from '../../jit/jit.ts';
 import { firstRunModule, firstRunWalker } from '../../jit/first-run-wasm.ts';
 
 const PAGE = 0x3000;
@@ -206,5 +207,28 @@ describe('first visits in WebAssembly', () => {
     expect(ranInWasm()).toBe(0);
     expect(c.regs[0]).toBe(7);
     expect(c.eip).toBe(0x40000006);
+  });
+
+  it('is the JIT\'s first-visit path unless wasmFirstRun is off, with the same result', () => {
+    // A loop over 200 distinct straight-line blocks of register and stack forms, each reached
+    // once per pass by a CALL: first visits, then the first tier and compiled code.
+    const code: number[] = [];
+    for (let k = 0; k < 200; k++) code.push(0x05, ...le(k * 7 + 1), 0x31, 0xc8, 0x53, 0x5b, 0xc1, 0xc0, 3, 0xc3); // add eax; xor eax,ecx; push ebx; pop ebx; rol eax,3; ret
+    const outcome = (wasmFirstRun: boolean) => {
+      const c = new Cpu(1 << 20);
+      setFlatSegments(c, 0);
+      c.mem.set(code, 0x10000);
+      // mov esi, blocks; mov edi, 200; L: call esi; add esi, 13; dec edi; jnz L; hlt
+      const d = [0xbe, ...le(0x10000), 0xbf, ...le(200), 0xff, 0xd6, 0x83, 0xc6, 13, 0x4f, 0x75, 0xf8, 0xf4];
+      c.mem.set(d, 0x8000);
+      c.eip = 0x8000; c.regs[4] = 0x7000; c.regs[1] = 0x1234567;
+      const jit = new Jit(c, { wasmFirstRun });
+      expect(jit.run(1_000_000)).toBe('halt');
+      return { eax: c.regs[0], icount: c.icount, inWasm: jit.stats.wasmFirstRunInsns };
+    };
+    const on = outcome(true), off = outcome(false);
+    expect(off.inWasm).toBe(0);
+    expect(on.inWasm).toBeGreaterThan(1000);
+    expect({ ...on, inWasm: 0 }).toEqual({ ...off, inWasm: 0 });
   });
 });
