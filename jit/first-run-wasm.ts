@@ -18,6 +18,7 @@
 //   ADD OR AND SUB XOR CMP TEST  r/m,r  r,r/m  r/m,imm  AL/EAX,imm     INC DEC r/m  r32
 //   MOV r/m,r  r,r/m  r,imm  r/m,imm  AL/EAX,moffs  moffs,AL/EAX;  LEA r32,m
 //   MOVZX MOVSX r32,r/m8|r/m16;  IMUL r32,r/m32(,imm);  ROL ROR SHL SHR SAR r32 by imm8 or 1
+//   NOT NEG XCHG r/m(,r);  XCHG EAX,r32;  SETcc r/m8;  CMOVcc r32,r/m32;  CDQ
 //   Jcc, JMP rel8/rel32, JMP r/m32;  NOP;  on a 32-bit stack: PUSH r32/imm/r/m32, POP r32,
 //   CALL rel32 and r/m32, RET (imm16), LEAVE
 import { type Cpu, RAM_OFFSET, SEG_OFFSET, ATTR_P, ATTR_DB } from '../src/cpu/state.ts';
@@ -48,10 +49,11 @@ if (T_SIZE + 1024 > 65536 || EIPS + 4 * MAX_BLOCK_INSNS > SEG_OFFSET || SEG_OFFS
 const F_BIN_EG = 1, F_BIN_GE = 2, F_BIN_EI = 3, F_BIN_AI = 4, F_MOV_EG = 5, F_MOV_GE = 6, F_MOV_ZI = 7, F_MOV_EI = 8,
   F_LEA = 9, F_SHIFT = 10, F_IMUL3 = 11, F_IMUL2 = 12, F_INC = 13, F_DEC = 14, F_JCC = 15, F_JMP = 16, F_NOP = 17,
   F_PUSH_Z = 18, F_PUSH_I = 19, F_POP_Z = 20, F_CALL = 21, F_RET = 22, F_UNOP_E = 23, F_MOVX = 24, F_CALLN = 25,
-  F_JMPN = 26, F_PUSH_E = 27, F_LEAVE = 28, F_MOV_AO = 29, F_MOV_OA = 30;
+  F_JMPN = 26, F_PUSH_E = 27, F_LEAVE = 28, F_MOV_AO = 29, F_MOV_OA = 30, F_SETCC = 31, F_CMOV = 32, F_CDQ = 33,
+  F_NOTNEG = 34, F_XCHG_EG = 35, F_XCHG_Z = 36;
 /** The forms that take a memory ModRM operand as well (through the TLB). */
 const MEM_FORMS = [F_BIN_EG, F_BIN_GE, F_BIN_EI, F_MOV_EG, F_MOV_GE, F_MOV_EI, F_LEA, F_IMUL3, F_IMUL2, F_UNOP_E, F_MOVX,
-  F_CALLN, F_JMPN, F_PUSH_E];
+  F_CALLN, F_JMPN, F_PUSH_E, F_SETCC, F_CMOV, F_NOTNEG, F_XCHG_EG];
 const OP_ADD = 0, OP_OR = 1, OP_AND = 4, OP_SUB = 5, OP_XOR = 6, OP_CMP = 7, OP_TEST = 8;
 const BIN_OPS: Record<string, number> = { add: OP_ADD, or: OP_OR, and: OP_AND, sub: OP_SUB, xor: OP_XOR, cmp: OP_CMP, test: OP_TEST };
 /** Immediate kinds the walk decodes (T_IMK): none, a byte, a sign-extended byte, 32 bits. */
@@ -105,6 +107,12 @@ function formOf(r: (typeof ROWS)[number]): [number, number, number] {
     case 'calln': return s4 && same(OK_E) ? [F_CALLN, 0, 4] : none;
     case 'ret': return [F_RET, 0, 4];
     case 'leave': return [F_LEAVE, 0, 4];
+    case 'setcc': return same(OK_E) && size === 1 ? [F_SETCC, r.cc, 1] : none;
+    case 'cmovcc': return s4 && same(OK_G, OK_E) ? [F_CMOV, r.cc, 4] : none;
+    case 'cdq': return [F_CDQ, 0, 4];
+    case 'not': return s14 && same(OK_E) ? [F_NOTNEG, 0, s14] : none;
+    case 'neg': return s14 && same(OK_E) ? [F_NOTNEG, 1, s14] : none;
+    case 'xchg': return s14 && same(OK_E, OK_G) ? [F_XCHG_EG, 0, s14] : s4 && same(OK_Z, OK_EAX) ? [F_XCHG_Z, 0, 4] : none;
     case 'nop': return r.operands.length === 0 ? [F_NOP, 0, 4] : none;
   }
   return none;
@@ -382,6 +390,8 @@ function runFn(): Code {
     if_(writes, checkWrite(out + 2)),
     set(a, loadSized(get(pr)))),
   set(a, getR(get(rm))));
+  /** r/m written with `val` (a local), checked for writing first when it is memory. */
+  const writeCheckedE = (out: number, val: Code): Code => if_(ne(get(mod), i32(3)), seq(checkWrite(out + 1), storeSized(get(pw), val)), setR(get(rm), val));
   const writeE = (writes: Code): Code => if_(writes, if_(eq(get(mod), i32(3)), setR(get(rm), get(r)), storeSized(get(pw), get(r))));
   const binE = (out: number, src: Code): Code => seq(readModifyE(out, writesBack), set(b, src), aluSized, writeE(writesBack));
   arms[F_BIN_EG - 1] = (out) => binE(out, getR(get(reg)));
@@ -430,6 +440,19 @@ function runFn(): Code {
     set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), add(get(ip), get(len))), setReg32(i32(ESP), get(sp)), set(to, get(t)));
   arms[F_JMPN - 1] = (out) => seq(readE(out, t), jumpTo(out));
   arms[F_PUSH_E - 1] = (out) => seq(readE(out, v), set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), get(v)), setReg32(i32(ESP), get(sp)));
+  // SETcc r/m8, CMOVcc r32,r/m32 (data.ts: CMOVcc reads its source whatever the condition).
+  arms[F_SETCC - 1] = (out) => seq(set(r, call(FN_CC, get(aux))), writeCheckedE(out, get(r)));
+  arms[F_CMOV - 1] = (out) => seq(readE(out, v), if_(call(FN_CC, get(aux)), setReg32(get(reg), get(v))));
+  // CDQ (data.ts cdq): EDX the sign of EAX.
+  arms[F_CDQ - 1] = () => setReg32(i32(2), shrS(reg32(i32(0)), i32(31)));
+  // NOT (no flags) and NEG (alu.ts: SUB from 0) of r/m.
+  arms[F_NOTNEG - 1] = (out) => seq(readModifyE(out, i32(1)),
+    if_(get(aux), seq(set(b, get(a)), set(a, i32(0)), set(r, sub(i32(0), get(b))), record(L_SUB, OSZAPC, true)), set(r, xor(get(a), i32(-1)))),
+    if_(eq(get(osz), i32(1)), seq(set(r, and(get(r), i32(0xff))), if_(get(aux), put(S_LRES, get(r))))),
+    writeE(i32(1)));
+  // XCHG r/m,r (data.ts xchg: the r/m operand probed for writing and read, then both written).
+  arms[F_XCHG_EG - 1] = (out) => seq(readModifyE(out, i32(1)), set(r, getR(get(reg))), writeE(i32(1)), setR(get(reg), get(a)));
+  arms[F_XCHG_Z - 1] = () => seq(set(v, reg32(zreg)), setReg32(zreg, reg32(i32(0))), setReg32(i32(0), get(v)));
   // LEAVE (stack.ts leave): ESP from EBP, EBP popped.
   arms[F_LEAVE - 1] = (out) => seq(set(sp, reg32(i32(EBP))), stackSlot(out, get(sp), false), set(v, load(get(pr))),
     setReg32(i32(ESP), add(get(sp), i32(4))), setReg32(i32(EBP), get(v)));

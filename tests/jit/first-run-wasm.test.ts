@@ -71,7 +71,7 @@ const rmAny = (reg: number): number[] => (rnd(2) ? [modrm3(reg)] : modrmMem(reg)
 
 /** An instruction of the walk's byte, extension and indirect forms. */
 function sizedInstruction(): { bytes: number[]; rel?: 1 | 4 } {
-  switch (rnd(10)) {
+  switch (rnd(11)) {
     case 0: return { bytes: [[0x00, 0x02, 0x08, 0x0a, 0x20, 0x22, 0x28, 0x2a, 0x30, 0x32, 0x38, 0x3a, 0x84, 0x88, 0x8a][rnd(15)], ...rmAny(rnd(8))] };
     case 1: { const opc = [0x80, 0xc6, 0xf6][rnd(3)]; return { bytes: [opc, ...rmAny(opc === 0x80 ? rnd(8) : opc === 0xf6 ? rnd(2) : 0), rnd(256)] }; }
     case 2: return { bytes: [[0x04, 0x0c, 0x24, 0x2c, 0x34, 0x3c, 0xa8][rnd(7)], rnd(256)] };
@@ -81,6 +81,10 @@ function sizedInstruction(): { bytes: number[]; rel?: 1 | 4 } {
     case 6: return { bytes: [0xff, ...rmAny([2, 4, 6][rnd(3)])] };
     case 7: return { bytes: [0xc9] };
     case 8: return { bytes: [0xa0 + rnd(4), ...le(rnd(4) ? 0x8000 + rnd(0x70000) : r32())] };
+    case 9: return [
+      { bytes: [0x0f, 0x90 + rnd(16), ...rmAny(0)] }, { bytes: [0x0f, 0x40 + rnd(16), ...rmAny(rnd(8))] }, { bytes: [0x99] },
+      { bytes: [[0xf6, 0xf7][rnd(2)], ...rmAny(2 + rnd(2))] }, { bytes: [[0x86, 0x87][rnd(2)], ...rmAny(rnd(8))] }, { bytes: [0x91 + rnd(7)] },
+    ][rnd(6)];
     default: return { bytes: [0x66, 0x89, modrm3(rnd(8))] };
   }
 }
