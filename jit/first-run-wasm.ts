@@ -15,7 +15,7 @@
 //
 // Forms (32-bit operand and address size, no prefix; r/m a register or memory; 8 and 32 bits
 // where two sizes are listed):
-//   ADD OR AND SUB XOR CMP TEST  r/m,r  r,r/m  r/m,imm  AL/EAX,imm     INC DEC r/m  r32
+//   ADD OR ADC SBB AND SUB XOR CMP TEST  r/m,r  r,r/m  r/m,imm  AL/EAX,imm   INC DEC r/m  r32
 //   MOV r/m,r  r,r/m  r,imm  r/m,imm  AL/EAX,moffs  moffs,AL/EAX;  LEA r32,m
 //   MOVZX MOVSX r32,r/m8|r/m16;  IMUL r32,r/m32(,imm);  ROL ROR SHL SHR SAR r32 by imm8 or 1
 //   NOT NEG XCHG r/m(,r);  XCHG EAX,r32;  SETcc r/m8;  CMOVcc r32,r/m32;  CDQ
@@ -54,8 +54,8 @@ const F_BIN_EG = 1, F_BIN_GE = 2, F_BIN_EI = 3, F_BIN_AI = 4, F_MOV_EG = 5, F_MO
 /** The forms that take a memory ModRM operand as well (through the TLB). */
 const MEM_FORMS = [F_BIN_EG, F_BIN_GE, F_BIN_EI, F_MOV_EG, F_MOV_GE, F_MOV_EI, F_LEA, F_IMUL3, F_IMUL2, F_UNOP_E, F_MOVX,
   F_CALLN, F_JMPN, F_PUSH_E, F_SETCC, F_CMOV, F_NOTNEG, F_XCHG_EG];
-const OP_ADD = 0, OP_OR = 1, OP_AND = 4, OP_SUB = 5, OP_XOR = 6, OP_CMP = 7, OP_TEST = 8;
-const BIN_OPS: Record<string, number> = { add: OP_ADD, or: OP_OR, and: OP_AND, sub: OP_SUB, xor: OP_XOR, cmp: OP_CMP, test: OP_TEST };
+const OP_ADD = 0, OP_OR = 1, OP_ADC = 2, OP_SBB = 3, OP_AND = 4, OP_SUB = 5, OP_XOR = 6, OP_CMP = 7, OP_TEST = 8;
+const BIN_OPS: Record<string, number> = { add: OP_ADD, or: OP_OR, adc: OP_ADC, sbb: OP_SBB, and: OP_AND, sub: OP_SUB, xor: OP_XOR, cmp: OP_CMP, test: OP_TEST };
 /** Immediate kinds the walk decodes (T_IMK): none, a byte, a sign-extended byte, 32 bits. */
 const K_NONE = 0, K_U8 = 1, K_S8 = 2, K_U16 = 3, K_32 = 4;
 
@@ -317,9 +317,10 @@ function runFn(): Code {
   const keepCF = if_(and(at(S_LMASK), i32(CF)), seq(
     put(S_FLAGS, or(and(at(S_FLAGS), i32(~CF)), and(call(FN_STATUS), i32(CF)))),
     put(S_LMASK, and(at(S_LMASK), i32(~CF)))));
+  const carryIn = ifI32(and(at(S_LMASK), i32(CF)), and(call(FN_STATUS), i32(CF)), and(at(S_FLAGS), i32(CF)));
   const alu = seq(
-    // a, b, dst set by the form; aux: operation | 16 for write-back (ADC, SBB have no form).
-    switchOf(and(get(aux), i32(15)), [0, 1, 6, 6, 2, 3, 4, 5, 6], 6, [
+    // a and b set by the form; aux: operation | 16 for write-back.
+    switchOf(and(get(aux), i32(15)), [0, 1, 7, 8, 2, 3, 4, 5, 6], 6, [
       () => seq(set(r, add(get(a), get(b))), record(L_ADD, OSZAPC, true)),
       () => seq(set(r, or(get(a), get(b))), record(L_LOGIC, OSZAPC, false)),
       () => seq(set(r, and(get(a), get(b))), record(L_LOGIC, OSZAPC, false)),
@@ -327,6 +328,9 @@ function runFn(): Code {
       () => seq(set(r, xor(get(a), get(b))), record(L_LOGIC, OSZAPC, false)),
       () => seq(set(r, sub(get(a), get(b))), record(L_SUB, OSZAPC, true)), // cmp
       () => seq(set(r, and(get(a), get(b))), record(L_LOGIC, OSZAPC, false)), // test
+      // ADC, SBB (alu.ts): CF in from the flags or the record (getCF), kept in the record.
+      () => seq(set(cf, carryIn), set(r, add(add(get(a), get(b)), get(cf))), record(L_ADC, OSZAPC, true), put(S_LCIN, get(cf))),
+      () => seq(set(cf, carryIn), set(r, sub(sub(get(a), get(b)), get(cf))), record(L_SBB, OSZAPC, true), put(S_LCIN, get(cf))),
     ]),
   );
   const writesBack = and(get(aux), i32(16));
