@@ -22,20 +22,19 @@
 //   Jcc, JMP rel8/rel32, JMP r/m32;  NOP;  on a 32-bit stack: PUSH r32/imm/r/m32, POP r32,
 //   CALL rel32 and r/m32, RET (imm16), LEAVE
 import { type Cpu, RAM_OFFSET, SEG_OFFSET, ATTR_P, ATTR_DB } from '../src/cpu/state.ts';
-import { CS, SS, DS, ESP, EBP } from '../src/cpu/regs.ts';
-import { CF, PF, AF, ZF, SF, OF, OSZAPC } from '../src/cpu/regs.ts';
+import { CS, SS, DS, ESP, EBP, CF, PF, AF, ZF, SF, OF, OSZAPC } from '../src/cpu/regs.ts';
 import { L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_MUL } from '../src/cpu/flags.ts';
-import { ROWS, OK_E, OK_G, OK_I, OK_Z, OK_EAX, OK_AL, OK_ONE, SZ_OSZ, T_NOWB } from '../src/decode/rows.ts';
+import { ROWS, OK_E, OK_G, OK_I, OK_Z, OK_EAX, OK_AL, OK_ONE, SZ_OSZ, T_NOWB, type Row } from '../src/decode/rows.ts';
 import { SLOT_ROW, SLOT_GROUP, PREFIX, R_MODRM, R_PLUSR, IMM_PLAN, IM_B, IM_BS, IM_W, IM_D, IM_V, IM_REL, IM_MOFFS } from '../src/decode/decoder.ts';
 import { END_FACTS, E_DIRECT_JMP, E_ENDS, MAX_BLOCK_INSNS } from './block.ts';
 import {
-  type Code, I32, I64, encodeModule, i32, get, set, eqz, eq, ne, ltU, gtU, geU, add, sub, and, or, xor, shl, shrS, shrU,
+  type Code, I32, I64, encodeModule, i32, get, set, eqz, eq, ne, ltU, leU, gtU, geU, add, sub, and, or, xor, shl, shrS, shrU,
   rotl, rotr, load, load8U, load16U, load16S, store, store8, block, loop, if_, ifI32, br, brIf, ret, call, seq, select,
   i64Mul, i64Ne, i64ExtendS, i32Wrap, popcnt, switchOf,
 } from './wasm-encode.ts';
 
-// The CPU's memory (state.ts Cpu.memory): registers at 0, then the walk's state and tables,
-// RAM from RAM_OFFSET.
+// The CPU's memory (state.ts Cpu.memory): registers at 0, the walk's state, the EIPs it ran,
+// the segment caches at SEG_OFFSET, the walk's tables, the TLB tables, RAM from RAM_OFFSET.
 const S_REGS = 0, S_FLAGS = 32, S_LMASK = 36, S_LOP = 40, S_LA = 44, S_LB = 48, S_LRES = 52, S_LSZ = 56, S_LCIN = 60;
 const S_EIP = 64, S_CSLIM = 68, S_STATUS = 72, S_IP = 76, S_OFF = 80, S_FOLLOWED = 84, S_LASTRI = 88, S_RTLB = 92, S_WTLB = 96;
 const EIPS = 256;
@@ -60,7 +59,7 @@ const BIN_OPS: Record<string, number> = { add: OP_ADD, or: OP_OR, adc: OP_ADC, s
 const K_NONE = 0, K_U8 = 1, K_S8 = 2, K_U16 = 3, K_32 = 4;
 
 /** The form of a row this module runs, with its operand and operand size, or [0, 0, 0]. */
-function formOf(r: (typeof ROWS)[number]): [number, number, number] {
+function formOf(r: Row): [number, number, number] {
   const k = r.kinds, sz = r.sizes;
   // The operands' size, 4 (the operand size) or 1, all the same but for immediates (an
   // immediate's own size is how it is encoded: it is decoded extended to 32 bits); 0: other.
@@ -157,8 +156,8 @@ const FN_STATUS = 1, FN_CC = 2, FN_RAN_AT = 3, FN_PHYS = 4;
 /** statusOf (flags.ts) over the record in memory: the six status flags. */
 function statusFn(): Code {
   const m = 0, sb = 1, rr = 2, aa = 3, bb = 4, f = 5, lop = 6, sz = 7, s = 8;
-  const cfAdd = (le: boolean): Code => (le ? seq(get(rr), get(aa), [0x4d]) : ltU(get(rr), get(aa)));
-  const cfSub = (le: boolean): Code => (le ? seq(get(aa), get(bb), [0x4d]) : ltU(get(aa), get(bb)));
+  const cfAdd = (le: boolean): Code => (le ? leU(get(rr), get(aa)) : ltU(get(rr), get(aa)));
+  const cfSub = (le: boolean): Code => (le ? leU(get(aa), get(bb)) : ltU(get(aa), get(bb)));
   const afOf = (isSub: boolean): Code => or(and(xor(xor(get(aa), get(bb)), get(rr)), i32(AF)),
     select(i32(OF), i32(0), and(and(isSub ? xor(get(aa), get(bb)) : xor(get(aa), get(rr)), isSub ? xor(get(aa), get(rr)) : xor(get(bb), get(rr))), get(sb))));
   const cfFlag = (cond: Code): Code => select(i32(CF), i32(0), cond);
@@ -186,14 +185,19 @@ function statusFn(): Code {
 }
 if (L_ADD !== 1 || L_ADC !== 2 || L_SUB !== 3 || L_SBB !== 4 || L_LOGIC !== 5 || L_MUL !== 7) throw new Error('lazy flag kinds moved');
 
+/** getFlags (flags.ts): EFLAGS with the lazy status bits evaluated. */
+const flagsNow = (): Code => ifI32(eqz(at(S_LMASK)), at(S_FLAGS),
+  or(and(at(S_FLAGS), xor(at(S_LMASK), i32(-1))), and(call(FN_STATUS), at(S_LMASK))));
+/** getCF's lazy case: CF from the record (its other status bits cost nothing more). */
+const lazyCF = (): Code => and(call(FN_STATUS), i32(CF));
+
 /** ccOf (flags.ts): condition `cc` (param 0) from flags, lmask and the record. */
 function ccFn(): Code {
   const cc = 0, f = 1, tt = 2;
   const bit = (mask: number): Code => ne(and(get(f), i32(mask)), i32(0));
   const sXorO = (): Code => ne(bit(SF), bit(OF));
   return seq(
-    set(f, ifI32(eqz(at(S_LMASK)), at(S_FLAGS),
-      or(and(at(S_FLAGS), xor(at(S_LMASK), i32(-1))), and(call(FN_STATUS), at(S_LMASK))))),
+    set(f, flagsNow()),
     switchOf(shrU(get(cc), i32(1)), [0, 1, 2, 3, 4, 5, 6], 7, [
       () => set(tt, bit(OF)),
       () => set(tt, bit(CF)),
@@ -303,21 +307,24 @@ function runFn(): Code {
     // An instruction that crosses the page end: JavaScript's (runOnce ends the block there).
     brIf(STOP, gtU(get(p), i32(4096))),
   );
-  // Lazy records (alu.ts): ADD/SUB keep both operands; the logic operations only the result.
+  /** The result at a byte operand size (alu.ts masks with sizeMask). */
+  const byteResult = if_(eq(get(osz), i32(1)), set(r, and(get(r), i32(0xff))));
+  // Lazy records (alu.ts): ADD/SUB keep both operands; the logic operations only the result,
+  // masked to the operand size.
   const record = (lop: number, lmask: number, withOperands: boolean): Code => seq(
-    put(S_LOP, i32(lop)), ...(withOperands ? [put(S_LA, get(a)), put(S_LB, get(b))] : []),
+    byteResult, put(S_LOP, i32(lop)), ...(withOperands ? [put(S_LA, get(a)), put(S_LB, get(b))] : []),
     put(S_LRES, get(r)), put(S_LSZ, get(osz)), put(S_LMASK, i32(lmask)));
   /** getFlags with the status bits `mask` replaced by `v` (shift.ts put; muldiv.ts mulFlags). */
   const eager = (mask: Code, v: Code): Code => seq(
-    set(t, ifI32(eqz(at(S_LMASK)), at(S_FLAGS), or(and(at(S_FLAGS), xor(at(S_LMASK), i32(-1))), and(call(FN_STATUS), at(S_LMASK))))),
+    set(t, flagsNow()),
     put(S_FLAGS, or(and(get(t), xor(mask, i32(-1))), and(v, mask))), put(S_LMASK, i32(0)));
   const szp = (v: Code): Code => or(or(select(i32(0), i32(PF), and(popcnt(and(v, i32(0xff))), i32(1))), select(i32(ZF), i32(0), eqz(v))),
     select(i32(SF), i32(0), ltU(i32(0x7fffffff), v)));
   // CF made concrete before INC/DEC (flags.ts materialize(c, CF)).
   const keepCF = if_(and(at(S_LMASK), i32(CF)), seq(
-    put(S_FLAGS, or(and(at(S_FLAGS), i32(~CF)), and(call(FN_STATUS), i32(CF)))),
+    put(S_FLAGS, or(and(at(S_FLAGS), i32(~CF)), lazyCF())),
     put(S_LMASK, and(at(S_LMASK), i32(~CF)))));
-  const carryIn = ifI32(and(at(S_LMASK), i32(CF)), and(call(FN_STATUS), i32(CF)), and(at(S_FLAGS), i32(CF)));
+  const carryIn = ifI32(and(at(S_LMASK), i32(CF)), lazyCF(), and(at(S_FLAGS), i32(CF)));
   const alu = seq(
     // a and b set by the form; aux: operation | 16 for write-back.
     switchOf(and(get(aux), i32(15)), [0, 1, 7, 8, 2, 3, 4, 5, 6], 6, [
@@ -334,8 +341,6 @@ function runFn(): Code {
     ]),
   );
   const writesBack = and(get(aux), i32(16));
-  // The result at the operand size (alu.ts masks with sizeMask before recording it).
-  const aluSized = seq(alu, if_(eq(get(osz), i32(1)), seq(set(r, and(get(r), i32(0xff))), put(S_LRES, get(r)))));
   const shift = seq(
     // shift.ts shift() at size 4: count masked to 5 bits, no flags for 0.
     set(cnt, and(ifI32(get(aux), i32(1), get(imm)), i32(31))),
@@ -363,6 +368,8 @@ function runFn(): Code {
     setReg32(get(reg), get(r)),
   );
   const zreg = and(get(op), i32(7));
+  /** A relative transfer's target: the next instruction's EIP plus the immediate. */
+  const relTarget = (): Code => add(add(get(ip), get(len)), get(imm));
   // A jump to t (control.ts jumpTo): past the CS limit it faults, so JavaScript runs it; `out`
   // is the number of constructs between here and $next's inside.
   const jumpTo = (out: number): Code => seq(brIf(STOP + out, gtU(get(t), at(S_CSLIM))), set(to, get(t)));
@@ -386,6 +393,8 @@ function runFn(): Code {
     brIf(STOP + out, eqz(and(load(i32(SEG_ATTR + SS * 4)), i32(ATTR_DB)))),
     set(write ? pw : pr, call(FN_PHYS, i32(SS), at, i32(write ? 1 : 0), i32(4))), brIf(STOP + out, eqz(get(write ? pw : pr))));
   const esp = reg32(i32(ESP));
+  /** PUSH of `val` (stack.ts pushValue): stored below ESP, then ESP moves. */
+  const push = (out: number, val: Code): Code => seq(set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), val), setReg32(i32(ESP), get(sp)));
   const arms: ((out: number) => Code)[] = [];
   // An r/m destination read, changed and written back (semantics/index.ts binop, unop): for
   // memory both the write and the read must go through (JavaScript probes the write first).
@@ -397,11 +406,11 @@ function runFn(): Code {
   /** r/m written with `val` (a local), checked for writing first when it is memory. */
   const writeCheckedE = (out: number, val: Code): Code => if_(ne(get(mod), i32(3)), seq(checkWrite(out + 1), storeSized(get(pw), val)), setR(get(rm), val));
   const writeE = (writes: Code): Code => if_(writes, if_(eq(get(mod), i32(3)), setR(get(rm), get(r)), storeSized(get(pw), get(r))));
-  const binE = (out: number, src: Code): Code => seq(readModifyE(out, writesBack), set(b, src), aluSized, writeE(writesBack));
+  const binE = (out: number, src: Code): Code => seq(readModifyE(out, writesBack), set(b, src), alu, writeE(writesBack));
   arms[F_BIN_EG - 1] = (out) => binE(out, getR(get(reg)));
-  arms[F_BIN_GE - 1] = (out) => seq(set(a, getR(get(reg))), readE(out, b), aluSized, if_(writesBack, setR(get(reg), get(r))));
+  arms[F_BIN_GE - 1] = (out) => seq(set(a, getR(get(reg))), readE(out, b), alu, if_(writesBack, setR(get(reg), get(r))));
   arms[F_BIN_EI - 1] = (out) => binE(out, get(imm));
-  arms[F_BIN_AI - 1] = () => seq(set(a, getR(i32(0))), set(b, get(imm)), aluSized, if_(writesBack, setR(i32(0), get(r))));
+  arms[F_BIN_AI - 1] = () => seq(set(a, getR(i32(0))), set(b, get(imm)), alu, if_(writesBack, setR(i32(0), get(r))));
   arms[F_MOV_EG - 1] = (out) => if_(ne(get(mod), i32(3)), seq(checkWrite(out + 1), storeSized(get(pw), getR(get(reg)))), setR(get(rm), getR(get(reg))));
   arms[F_MOV_GE - 1] = (out) => seq(readE(out, v), setR(get(reg), get(v)));
   arms[F_MOV_ZI - 1] = () => setR(zreg, get(imm));
@@ -412,7 +421,6 @@ function runFn(): Code {
   // INC/DEC r/m (alu.ts inc, dec): CF made concrete first, then the record without CF.
   arms[F_UNOP_E - 1] = (out) => seq(readModifyE(out, i32(1)), keepCF, set(b, i32(1)),
     if_(get(aux), seq(set(r, sub(get(a), i32(1))), record(L_SUB, OSZAPC & ~CF, true)), seq(set(r, add(get(a), i32(1))), record(L_ADD, OSZAPC & ~CF, true))),
-    if_(eq(get(osz), i32(1)), seq(set(r, and(get(r), i32(0xff))), put(S_LRES, get(r)))),
     writeE(i32(1)));
   // MOVZX/MOVSX r32, r/m8 or r/m16 (data.ts): the source at its own size.
   arms[F_MOVX - 1] = (out) => seq(
@@ -429,21 +437,21 @@ function runFn(): Code {
   arms[F_IMUL2 - 1] = (out) => seq(set(a, reg32(get(reg))), readE(out, b), imul);
   arms[F_INC - 1] = () => seq(keepCF, set(a, reg32(zreg)), set(b, i32(1)), set(r, add(get(a), i32(1))), record(L_ADD, OSZAPC & ~CF, true), setReg32(zreg, get(r)));
   arms[F_DEC - 1] = () => seq(keepCF, set(a, reg32(zreg)), set(b, i32(1)), set(r, sub(get(a), i32(1))), record(L_SUB, OSZAPC & ~CF, true), setReg32(zreg, get(r)));
-  arms[F_JCC - 1] = (out) => seq(set(t, add(add(get(ip), get(len)), get(imm))), if_(call(FN_CC, get(aux)), jumpTo(out + 1)));
-  arms[F_JMP - 1] = (out) => seq(set(t, add(add(get(ip), get(len)), get(imm))), jumpTo(out));
+  arms[F_JCC - 1] = (out) => seq(set(t, relTarget()), if_(call(FN_CC, get(aux)), jumpTo(out + 1)));
+  arms[F_JMP - 1] = (out) => seq(set(t, relTarget()), jumpTo(out));
   arms[F_NOP - 1] = () => [];
   // PUSH/POP (stack.ts): the store or load before ESP moves; POP ESP leaves the value popped.
-  arms[F_PUSH_Z - 1] = (out) => seq(set(v, reg32(zreg)), set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), get(v)), setReg32(i32(ESP), get(sp)));
-  arms[F_PUSH_I - 1] = (out) => seq(set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), get(imm)), setReg32(i32(ESP), get(sp)));
+  arms[F_PUSH_Z - 1] = (out) => seq(set(v, reg32(zreg)), push(out, get(v)));
+  arms[F_PUSH_I - 1] = (out) => push(out, get(imm));
   arms[F_POP_Z - 1] = (out) => seq(stackSlot(out, esp, false), set(v, load(get(pr))), setReg32(i32(ESP), add(esp, i32(4))), setReg32(zreg, get(v)));
-  // CALL rel32 and RET (control.ts): the target checked against the CS limit, then the stack.
-  arms[F_CALL - 1] = (out) => seq(set(t, add(add(get(ip), get(len)), get(imm))), brIf(STOP + out, gtU(get(t), at(S_CSLIM))),
-    set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), add(get(ip), get(len))), setReg32(i32(ESP), get(sp)), set(to, get(t)));
-  // CALL/JMP r/m32, PUSH r/m32 (control.ts calln, jmpn; stack.ts push): the operand read first.
-  arms[F_CALLN - 1] = (out) => seq(readE(out, t), brIf(STOP + out, gtU(get(t), at(S_CSLIM))),
-    set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), add(get(ip), get(len))), setReg32(i32(ESP), get(sp)), set(to, get(t)));
+  // CALL rel32 and r/m32, RET (control.ts call, calln, ret): the target checked against the CS
+  // limit, then the stack.
+  const callT = (out: number): Code => seq(brIf(STOP + out, gtU(get(t), at(S_CSLIM))), push(out, add(get(ip), get(len))), set(to, get(t)));
+  arms[F_CALL - 1] = (out) => seq(set(t, relTarget()), callT(out));
+  // JMP r/m32, PUSH r/m32 (control.ts jmpn, stack.ts push): the operand read first.
+  arms[F_CALLN - 1] = (out) => seq(readE(out, t), callT(out));
   arms[F_JMPN - 1] = (out) => seq(readE(out, t), jumpTo(out));
-  arms[F_PUSH_E - 1] = (out) => seq(readE(out, v), set(sp, sub(esp, i32(4))), stackSlot(out, get(sp), true), store(get(pw), get(v)), setReg32(i32(ESP), get(sp)));
+  arms[F_PUSH_E - 1] = (out) => seq(readE(out, v), push(out, get(v)));
   // SETcc r/m8, CMOVcc r32,r/m32 (data.ts: CMOVcc reads its source whatever the condition).
   arms[F_SETCC - 1] = (out) => seq(set(r, call(FN_CC, get(aux))), writeCheckedE(out, get(r)));
   arms[F_CMOV - 1] = (out) => seq(readE(out, v), if_(call(FN_CC, get(aux)), setReg32(get(reg), get(v))));
@@ -451,8 +459,7 @@ function runFn(): Code {
   arms[F_CDQ - 1] = () => setReg32(i32(2), shrS(reg32(i32(0)), i32(31)));
   // NOT (no flags) and NEG (alu.ts: SUB from 0) of r/m.
   arms[F_NOTNEG - 1] = (out) => seq(readModifyE(out, i32(1)),
-    if_(get(aux), seq(set(b, get(a)), set(a, i32(0)), set(r, sub(i32(0), get(b))), record(L_SUB, OSZAPC, true)), set(r, xor(get(a), i32(-1)))),
-    if_(eq(get(osz), i32(1)), seq(set(r, and(get(r), i32(0xff))), if_(get(aux), put(S_LRES, get(r))))),
+    if_(get(aux), seq(set(b, get(a)), set(a, i32(0)), set(r, sub(i32(0), get(b))), record(L_SUB, OSZAPC, true)), seq(set(r, xor(get(a), i32(-1))), byteResult)),
     writeE(i32(1)));
   // XCHG r/m,r (data.ts xchg: the r/m operand probed for writing and read, then both written).
   arms[F_XCHG_EG - 1] = (out) => seq(readModifyE(out, i32(1)), set(r, getR(get(reg))), writeE(i32(1)), setR(get(reg), get(a)));
@@ -475,7 +482,7 @@ function runFn(): Code {
     set(end, load8U(add(get(ri), i32(T_END)))),
     // followedJump: a direct JMP to the block's linear page, not run yet in this block.
     if_(and(get(end), i32(E_DIRECT_JMP)), seq(
-      set(to, add(add(get(ip), get(len)), get(imm))),
+      set(to, relTarget()),
       if_(and(eq(shrU(get(to), i32(12)), shrU(get(P_EIP), i32(12))), and(ltU(get(n), get(P_MAX)), eqz(call(FN_RAN_AT, get(n), get(to))))), seq(
         set(pa, and(get(to), i32(0xfff))), set(ip, get(to)), set(followed, i32(1)), br(1 + 1))))), // continue $loop
     brIf(1, and(get(end), i32(E_ENDS))),
@@ -559,14 +566,14 @@ export function firstRunWalker(c: Cpu): Walker | null {
   return w;
 }
 
-/** What the last walk left: whether it stopped before an instruction, and where; the EIPs it
- *  ran (the block's first n). */
-export const walkStop = { stopped: false, ip: 0, off: 0, followed: false, lastRow: -1, eips: new Int32Array(MAX_BLOCK_INSNS) };
+/** What the last walk left: whether it stopped before an instruction, and where. */
+export const walkStop = { stopped: false, ip: 0, off: 0, followed: false, lastRow: -1 };
 
 /** Run the block at `eip` (its first byte at physical `phys`) from its first instruction as
  *  far as this module's forms go, with the CPU's walk `w`. Returns the instructions run (the
- *  CPU's state is theirs); walkStop says whether the block ended or where the walk stopped. */
-export function walkFirstRun(w: Walker, c: Cpu, eip: number, phys: number, maxInsns: number): number {
+ *  CPU's state is theirs); walkStop says whether the block ended or where the walk stopped,
+ *  and when it stopped, `eips` gets the EIPs it ran. */
+export function walkFirstRun(w: Walker, c: Cpu, eip: number, phys: number, maxInsns: number, eips: Int32Array): number {
   const s = w.s;
   s[S_FLAGS >> 2] = c.flags; s[S_LMASK >> 2] = c.lmask; s[S_LOP >> 2] = c.lop; s[S_LA >> 2] = c.la; s[S_LB >> 2] = c.lb;
   s[S_LRES >> 2] = c.lres; s[S_LSZ >> 2] = c.lsz; s[S_LCIN >> 2] = c.lcin; s[S_CSLIM >> 2] = c.slimit[CS];
@@ -582,7 +589,7 @@ export function walkFirstRun(w: Walker, c: Cpu, eip: number, phys: number, maxIn
   }
   if (st.stopped) {
     st.ip = s[S_IP >> 2]; st.off = s[S_OFF >> 2]; st.followed = s[S_FOLLOWED >> 2] !== 0;
-    for (let j = 0; j < k; j++) st.eips[j] = s[(EIPS >> 2) + j];
+    for (let j = 0; j < k; j++) eips[j] = s[(EIPS >> 2) + j];
   }
   return k;
 }

@@ -92,10 +92,9 @@ export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsn
   if (wasm !== null && d32) {
     // As far as its forms go, the walk runs the block in WebAssembly; from the instruction it
     // stopped before (not run), the loop below goes on as if it had run those itself.
-    n = walked = walkFirstRun(wasm, c, eip, phys, maxInsns);
+    n = walked = walkFirstRun(wasm, c, eip, phys, maxInsns, ONCE_EIPS);
     if (!walkStop.stopped) { walkEnded = true; return n; }
     ip = walkStop.ip; pa = pageBase + walkStop.off; followed = walkStop.followed;
-    for (let k = 0; k < n; k++) ONCE_EIPS[k] = walkStop.eips[k];
   }
   try {
     while (n < maxInsns) {
