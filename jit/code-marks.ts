@@ -3,15 +3,20 @@
 // bitmap, and per block start offset the mode key + 1 of the last block formed there (the
 // translator's first-visit test). Marking a block's bytes is a few word operations per
 // contiguous run; a byte per byte cost ~6% of the cold benchmark's time.
+import { type Cpu, TRANSLATOR_ARENA_BYTES } from '../src/cpu/state.ts';
 
 export class PageMarks {
   /** Bit b of word w: byte w * 32 + b holds translated code. */
   readonly bits: Uint32Array;
   /** At a block start offset: the mode key + 1 of the block last formed there, else 0. */
   readonly visits: Uint8Array;
-  constructor(buf = new ArrayBuffer(MARKS_BYTES), at = 0) {
+  /** Where `visits` starts in the CPU's memory when the marks are in its translator arena (the
+   *  first-visit walk reads and sets them there: first-run-wasm.ts), else 0. */
+  readonly inCpu: number;
+  constructor(buf = new ArrayBuffer(MARKS_BYTES), at = 0, inCpu = false) {
     this.visits = new Uint8Array(buf, at, 4096);
     this.bits = new Uint32Array(buf, at + 4096, 128);
+    this.inCpu = inCpu ? at : 0;
   }
   clear(): void { this.visits.fill(0); this.bits.fill(0); }
 }
@@ -19,11 +24,21 @@ export class PageMarks {
 /** Bytes of one page's marks. */
 const MARKS_BYTES = 4096 + 512;
 
-/** Marks for `count` pages in one buffer: a new buffer is a zeroed allocation outside V8's heap
- *  (and external memory that paces its collector); one per code page was 3% of the cold
- *  benchmark's time in a warmed process. */
-export function marksSlab(count: number): PageMarks[] {
-  const buf = new ArrayBuffer(count * MARKS_BYTES);
+/** How much of each CPU's translator arena (state.ts Cpu.arenaAt) slabs have taken. */
+const arenaUsed = new WeakMap<Cpu, number>();
+
+/** Marks for `count` pages in one buffer: in the CPU's translator arena while it has room (a
+ *  CPU without WebAssembly memory has no walk to read them there), else a new buffer, a zeroed
+ *  allocation outside V8's heap (and external memory that paces its collector); one per code
+ *  page was 3% of the cold benchmark's time in a warmed process. */
+export function marksSlab(c: Cpu, count: number): PageMarks[] {
+  const used = arenaUsed.get(c) ?? 0, bytes = count * MARKS_BYTES;
+  if (c.memory !== null && used + bytes <= TRANSLATOR_ARENA_BYTES) {
+    arenaUsed.set(c, used + bytes);
+    const buf = c.memory.buffer, at = c.arenaAt + used;
+    return Array.from({ length: count }, (_, k) => new PageMarks(buf, at + k * MARKS_BYTES, true));
+  }
+  const buf = new ArrayBuffer(bytes);
   return Array.from({ length: count }, (_, k) => new PageMarks(buf, k * MARKS_BYTES));
 }
 

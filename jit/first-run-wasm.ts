@@ -37,6 +37,15 @@ import {
 // the segment caches at SEG_OFFSET, the walk's tables, the TLB tables, RAM from RAM_OFFSET.
 const S_REGS = 0, S_FLAGS = 32, S_LMASK = 36, S_LOP = 40, S_LA = 44, S_LB = 48, S_LRES = 52, S_LSZ = 56, S_LCIN = 60;
 const S_EIP = 64, S_CSLIM = 68, S_STATUS = 72, S_IP = 76, S_OFF = 80, S_FOLLOWED = 84, S_LASTRI = 88, S_RTLB = 92, S_WTLB = 96;
+// Going on into the next block (runFn): the fetch TLB, the mode key + 1, the per-page marks
+// table (state.ts marksAt) and RAM's pages; out: first visits begun after the first, the
+// instructions of the blocks before the one it stopped in, that block's EIP and address, blocks
+// begun before that it ran again.
+const S_XTLB = 100, S_MODE1 = 104, S_MARKSAT = 112, S_MEMPAGES = 116, S_BLOCKS = 120, S_PRIOR = 124,
+  S_BEIP = 128, S_BPHYS = 132, S_AGAIN = 136;
+/** Blocks begun before (not first visits) the walk runs one after another before it leaves them
+ *  to the dispatch loop (runFn's chain). */
+export const AGAIN_BETWEEN_FIRST_VISITS = 32;
 const EIPS = 256;
 const T_SLOT_ROW = 1024, T_SLOT_GROUP = 17408, T_PREFIX = 17920, T_FORM = 18432, T_AUX = 19456, T_END = 20480,
   T_IMK = 21504, T_MODRM = 22528, T_PLUSR = 23552, T_MEMOK = 24576, T_SIZE = 24640;
@@ -128,15 +137,18 @@ function immKindOf(plan: number): number {
   }
 }
 
-// Locals of `run` (parameters 0-2: the first instruction's physical address, its EIP, the cap).
-const P_PHYS = 0, P_EIP = 1, P_MAX = 2;
-let nextLocal = 3;
+// Locals of `run` (parameters 0-3: the first instruction's physical address, its EIP, the cap
+// on a block's instructions, the instructions the walk may run before it may begin another
+// block: 0, none).
+const P_PHYS = 0, P_EIP = 1, P_MAX = 2, P_CHAIN = 3;
+let nextLocal = 4;
 const L = (): number => nextLocal++;
 const n = L(), ip = L(), pa = L(), followed = L(), op = L(), key = L(), ri = L(), form = L(), x = L(), mod = L(), reg = L(),
   rm = L(), p = L(), base = L(), index = L(), disp = L(), imm = L(), len = L(), a = L(), b = L(), r = L(), end = L(),
   to = L(), aux = L(), cf = L(), of = L(), cnt = L(), written = L(), t = L(), scale = L(), pb = L(), eaddr = L(), seg = L(),
-  pr = L(), pw = L(), sp = L(), v = L(), osz = L();
-const RUN_I32_LOCALS = nextLocal - 3;
+  pr = L(), pw = L(), sp = L(), v = L(), osz = L(), prior = L(), blocks = L(), beip = L(), bphys = L(), vis = L(), was = L(),
+  again = L(), since = L(), rerun = L();
+const RUN_I32_LOCALS = nextLocal - 4;
 const prod = nextLocal++; // i64
 
 const reg32 = (k: Code): Code => load(add(shl(k, i32(2)), i32(S_REGS)));
@@ -483,33 +495,81 @@ function runFn(): Code {
     // followedJump: a direct JMP to the block's linear page, not run yet in this block.
     if_(and(get(end), i32(E_DIRECT_JMP)), seq(
       set(to, relTarget()),
-      if_(and(eq(shrU(get(to), i32(12)), shrU(get(P_EIP), i32(12))), and(ltU(get(n), get(P_MAX)), eqz(call(FN_RAN_AT, get(n), get(to))))), seq(
+      if_(and(eq(shrU(get(to), i32(12)), shrU(get(beip), i32(12))), and(ltU(get(n), get(P_MAX)), eqz(call(FN_RAN_AT, get(n), get(to))))), seq(
         set(pa, and(get(to), i32(0xfff))), set(ip, get(to)), set(followed, i32(1)), br(1 + 1))))), // continue $loop
     brIf(1, and(get(end), i32(E_ENDS))),
     set(pa, add(get(pa), get(len))), set(ip, add(get(ip), get(len))),
     brIf(1, geU(get(pa), i32(4096))),
     brIf(1, and(get(followed), call(FN_RAN_AT, get(n), get(ip)))),
   );
+  // The next block, when the walk may go on into it: its EIP within the CS limit, its linear
+  // page in the fetch TLB, its physical page in RAM with code marks in the CPU's memory
+  // (marksAt). A block not begun at its offset in this mode before is a first visit (jit.ts
+  // firstVisit: the walk marks it); one begun before the walk runs too, from its bytes as the
+  // first tier would (its cached translation, if any, is of the same bytes: a store into them
+  // would have dropped it, and no write TLB entry is made for a page with translated code),
+  // up to AGAIN_BETWEEN_FIRST_VISITS of them after the last first visit: code that runs new
+  // code among old (a loop calling new functions) stays here, code that loops in old code goes
+  // back to the dispatch loop to be counted and compiled. The dispatch loop's checks between
+  // blocks are the caller's (jit.ts firstRun gives no P_CHAIN when an interrupt is pending):
+  // the walk's forms change neither the mode, nor TF or IF, nor anything the runtime watches.
+  // Depths: $stop 0, $chain 1, $done 2.
+  const DONE = 2;
+  const chain = seq(
+    set(prior, add(get(prior), get(n))),
+    brIf(DONE, geU(get(prior), get(P_CHAIN))),
+    set(t, at(S_EIP)),
+    brIf(DONE, gtU(get(t), at(S_CSLIM))),
+    set(x, add(load(i32(SEG_BASE + CS * 4)), get(t))),
+    set(a, load(add(at(S_XTLB), shl(shrU(get(x), i32(12)), i32(2))))),
+    brIf(DONE, eqz(get(a))),
+    set(x, or(get(a), and(get(x), i32(0xfff)))),
+    set(key, shrU(get(x), i32(12))),
+    brIf(DONE, geU(get(key), at(S_MEMPAGES))),
+    set(vis, load(add(shl(get(key), i32(2)), at(S_MARKSAT)))),
+    brIf(DONE, eqz(get(vis))),
+    set(vis, add(get(vis), and(get(x), i32(0xfff)))),
+    set(was, load8U(get(vis))),
+    set(rerun, eq(get(was), at(S_MODE1))),
+    if_(get(rerun), seq(
+      brIf(DONE + 1, geU(get(since), i32(AGAIN_BETWEEN_FIRST_VISITS))),
+      set(since, add(get(since), i32(1))), set(again, add(get(again), i32(1)))),
+    seq(store8(get(vis), at(S_MODE1)), set(since, i32(0)), set(blocks, add(get(blocks), i32(1))))),
+    set(beip, get(t)), set(bphys, get(x)),
+    br(1), // $chain
+  );
+  const undo = if_(get(rerun), set(again, sub(get(again), i32(1))),
+    seq(store8(get(vis), get(was)), set(blocks, sub(get(blocks), i32(1)))));
   return seq(
-    set(n, i32(0)), set(ip, get(P_EIP)), set(pa, and(get(P_PHYS), i32(0xfff))), set(followed, i32(0)),
-    set(pb, add(and(get(P_PHYS), i32(~0xfff)), i32(RAM_OFFSET))),
-    block( // $stop
-      block( // $ended
-        loop( // $loop
-          brIf(1, geU(get(n), get(P_MAX))),
-          block( // $next: the instruction
-            decode,
-            execute,
+    set(prior, i32(0)), set(blocks, i32(0)), set(again, i32(0)), set(since, i32(0)), set(rerun, i32(0)), set(beip, get(P_EIP)), set(bphys, get(P_PHYS)),
+    block( // $done: the last block begun ended
+      loop( // $chain: a block from its first instruction
+        set(n, i32(0)), set(ip, get(beip)), set(pa, and(get(bphys), i32(0xfff))), set(followed, i32(0)),
+        set(pb, add(and(get(bphys), i32(~0xfff)), i32(RAM_OFFSET))),
+        block( // $stop
+          block( // $ended
+            loop( // $loop
+              brIf(1, geU(get(n), get(P_MAX))),
+              block( // $next: the instruction
+                decode,
+                execute,
+              ),
+              after,
+              br(0),
+            ),
           ),
-          after,
-          br(0),
+          chain,
         ),
+        // Stopped before the first instruction of a block it went on into: as if it had not
+        // (nothing of that block ran; the dispatch loop looks it up).
+        if_(and(eqz(get(n)), ne(add(get(blocks), get(again)), i32(0))), seq(undo, br(2))),
+        put(S_STATUS, i32(1)), put(S_IP, get(ip)), put(S_OFF, get(pa)), put(S_FOLLOWED, get(followed)),
+        put(S_BLOCKS, get(blocks)), put(S_AGAIN, get(again)), put(S_PRIOR, get(prior)), put(S_BEIP, get(beip)), put(S_BPHYS, get(bphys)),
+        ret(add(get(prior), get(n))),
       ),
-      put(S_STATUS, i32(0)),
-      ret(get(n)),
     ),
-    put(S_STATUS, i32(1)), put(S_IP, get(ip)), put(S_OFF, get(pa)), put(S_FOLLOWED, get(followed)),
-    get(n),
+    put(S_STATUS, i32(0)), put(S_BLOCKS, get(blocks)), put(S_AGAIN, get(again)),
+    get(prior),
   );
 }
 // E_REP needs a REP prefix and E_COUNT_READER rows have no form here: neither can end a block
@@ -537,7 +597,7 @@ function buildTables(mem: Uint8Array): void {
 /** The module's bytes. */
 export function firstRunModule(): Uint8Array<ArrayBuffer> {
   return encodeModule([
-    { params: [I32, I32, I32], results: [I32], locals: [...Array(RUN_I32_LOCALS).fill(I32), I64], body: runFn(), export: 'run' },
+    { params: [I32, I32, I32, I32], results: [I32], locals: [...Array(RUN_I32_LOCALS).fill(I32), I64], body: runFn(), export: 'run' },
     { params: [], results: [I32], locals: Array(9).fill(I32), body: statusFn() },
     { params: [I32], results: [I32], locals: [I32, I32], body: ccFn() },
     { params: [I32, I32], results: [I32], locals: [I32], body: ranAtFn() },
@@ -547,7 +607,7 @@ export function firstRunModule(): Uint8Array<ArrayBuffer> {
 
 let module: WebAssembly.Module | null = null;
 /** A CPU's instance of the walk. */
-export interface Walker { run: (phys: number, eip: number, max: number) => number; s: Int32Array }
+export interface Walker { run: (phys: number, eip: number, max: number, chain: number) => number; s: Int32Array }
 /** Each CPU's instance of the module over its memory, made at its first walk. */
 const walkers = new WeakMap<Cpu, Walker | null>();
 /** The CPU's walk (made at the first call: the module is compiled once per process), null when
@@ -561,26 +621,33 @@ export function firstRunWalker(c: Cpu): Walker | null {
     buildTables(new Uint8Array(c.memory.buffer, 0, RAM_OFFSET));
     const inst = new WebAssembly.Instance(module, { env: { memory: c.memory } });
     w = { run: inst.exports.run as Walker['run'], s: new Int32Array(c.memory.buffer, 0, (EIPS >> 2) + MAX_BLOCK_INSNS) };
+    w.s[S_MARKSAT >> 2] = c.marksAt.byteOffset; w.s[S_MEMPAGES >> 2] = c.memPages;
   }
   walkers.set(c, w);
   return w;
 }
 
-/** What the last walk left: whether it stopped before an instruction, and where. */
-export const walkStop = { stopped: false, ip: 0, off: 0, followed: false, lastRow: -1 };
+/** What the last walk left: whether it stopped before an instruction, and where (`ip`, page
+ *  offset `off`, in the block that starts at `eip`, physical `phys`, after `prior` instructions
+ *  of the blocks before it); the blocks it began after the first (`blocks`). */
+export const walkStop = { stopped: false, ip: 0, off: 0, followed: false, lastRow: -1, blocks: 0, again: 0, prior: 0, eip: 0, phys: 0 };
 
 /** Run the block at `eip` (its first byte at physical `phys`) from its first instruction as
- *  far as this module's forms go, with the CPU's walk `w`. Returns the instructions run (the
- *  CPU's state is theirs); walkStop says whether the block ended or where the walk stopped,
- *  and when it stopped, `eips` gets the EIPs it ran. */
-export function walkFirstRun(w: Walker, c: Cpu, eip: number, phys: number, maxInsns: number, eips: Int32Array): number {
+ *  far as this module's forms go, with the CPU's walk `w`, and on into the blocks after it
+ *  (mode `mode`; runFn's chain) while fewer than `chain` instructions have run (0: the one
+ *  block only). Returns the instructions run (the CPU's state is theirs); walkStop says whether
+ *  the last block begun ended or where the walk stopped in it, and when it stopped, `eips` gets
+ *  the EIPs it ran in that block. */
+export function walkFirstRun(w: Walker, c: Cpu, eip: number, phys: number, maxInsns: number, eips: Int32Array, mode = 0, chain = 0): number {
   const s = w.s;
+  s[S_XTLB >> 2] = c.xtlb.byteOffset; s[S_MODE1 >> 2] = mode + 1;
   s[S_FLAGS >> 2] = c.flags; s[S_LMASK >> 2] = c.lmask; s[S_LOP >> 2] = c.lop; s[S_LA >> 2] = c.la; s[S_LB >> 2] = c.lb;
   s[S_LRES >> 2] = c.lres; s[S_LSZ >> 2] = c.lsz; s[S_LCIN >> 2] = c.lcin; s[S_CSLIM >> 2] = c.slimit[CS];
   s[S_RTLB >> 2] = c.rtlb.byteOffset; s[S_WTLB >> 2] = c.wtlb.byteOffset;
-  const k = w.run(phys, eip, maxInsns);
+  const k = w.run(phys, eip, maxInsns, chain);
   const st = walkStop;
   st.stopped = s[S_STATUS >> 2] !== 0;
+  st.blocks = s[S_BLOCKS >> 2]; st.again = s[S_AGAIN >> 2];
   if (k > 0) {
     c.flags = s[S_FLAGS >> 2]; c.lmask = s[S_LMASK >> 2]; c.lop = s[S_LOP >> 2]; c.la = s[S_LA >> 2]; c.lb = s[S_LB >> 2];
     c.lres = s[S_LRES >> 2]; c.lsz = s[S_LSZ >> 2]; c.lcin = s[S_LCIN >> 2];
@@ -589,7 +656,9 @@ export function walkFirstRun(w: Walker, c: Cpu, eip: number, phys: number, maxIn
   }
   if (st.stopped) {
     st.ip = s[S_IP >> 2]; st.off = s[S_OFF >> 2]; st.followed = s[S_FOLLOWED >> 2] !== 0;
-    for (let j = 0; j < k; j++) eips[j] = s[(EIPS >> 2) + j];
+    const prior = st.prior = s[S_PRIOR >> 2];
+    st.eip = s[S_BEIP >> 2]; st.phys = s[S_BPHYS >> 2];
+    for (let j = 0; j < k - prior; j++) eips[j] = s[(EIPS >> 2) + j];
   }
   return k;
 }

@@ -61,9 +61,9 @@ function execute(c: Cpu, i: Insn, ud: () => never, gp0: () => never): number {
 const ONCE = new Insn();
 /** The EIPs runOnce has run in its block so far (block formation's followed-JMP rule). */
 const ONCE_EIPS = new Int32Array(MAX_BLOCK_INSNS);
-/** Whether the last runOnce's block ended in the WebAssembly walk, and how many instructions
- *  the walk ran. */
-let walkEnded = false, walked = 0;
+/** Whether the last runOnce's block ended in the WebAssembly walk, how many instructions the
+ *  walk ran, and how many blocks it began after the first. */
+let walkEnded = false, walked = 0, walkedOn = 0, walkedAgain = 0;
 
 /** The row of the instruction the last runOnce decoded last: the last it ran, or the one it
  *  stopped before without running it (page end, a count reader, an instruction too long to
@@ -72,6 +72,10 @@ let walkEnded = false, walked = 0;
 export function ranOnceLastRow(): number { return walkEnded ? walkStop.lastRow : ONCE.ri; }
 /** Instructions the last runOnce ran in WebAssembly. */
 export function ranInWasm(): number { return walked; }
+/** First visits the last runOnce's walk went on into after its first block. */
+export function ranOnceBlocks(): number { return walkedOn; }
+/** Blocks begun before that the last runOnce's walk ran again between first visits. */
+export function ranOnceAgain(): number { return walkedAgain; }
 
 /** Run the block that starts at `eip` (its linear page maps to physical `phys`) once, without
  *  forming it: each instruction is decoded from the page and run before the next is decoded,
@@ -85,17 +89,23 @@ export function ranInWasm(): number { return walked; }
  *  at the faulting instruction with the instructions before it counted in c.icount; an
  *  instruction too long to decode after the first ends the block before it (it faults when it
  *  is reached, as the first of a block). */
-export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsns: number, ud: () => never, gp0: () => never, wasm: Walker | null = null): number {
-  const i = ONCE, pageBase = phys & ~0xfff, pageEnd = pageBase + 4096;
-  let pa = phys, ip = eip, n = 0, followed = false, decoding = false;
-  walkEnded = false; walked = 0;
+export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsns: number, ud: () => never, gp0: () => never,
+  wasm: Walker | null = null, mode = 0, chain = 0): number {
+  const i = ONCE;
+  let pageBase = phys & ~0xfff, pa = phys, ip = eip, n = 0, followed = false, decoding = false, prior = 0;
+  walkEnded = false; walked = 0; walkedOn = 0; walkedAgain = 0;
   if (wasm !== null && d32) {
-    // As far as its forms go, the walk runs the block in WebAssembly; from the instruction it
-    // stopped before (not run), the loop below goes on as if it had run those itself.
-    n = walked = walkFirstRun(wasm, c, eip, phys, maxInsns, ONCE_EIPS);
+    // As far as its forms go, the walk runs the block in WebAssembly, and with `chain` the
+    // blocks after it (mode `mode`) while fewer than `chain` instructions have run
+    // (first-run-wasm.ts); from the instruction it stopped before (not run), the loop below
+    // goes on in the block it stopped in as if it had run that block's instructions itself.
+    n = walked = walkFirstRun(wasm, c, eip, phys, maxInsns, ONCE_EIPS, mode, chain);
+    walkedOn = walkStop.blocks; walkedAgain = walkStop.again;
     if (!walkStop.stopped) { walkEnded = true; return n; }
+    prior = walkStop.prior; n -= prior; eip = walkStop.eip; pageBase = walkStop.phys & ~0xfff;
     ip = walkStop.ip; pa = pageBase + walkStop.off; followed = walkStop.followed;
   }
+  const pageEnd = pageBase + 4096;
   try {
     while (n < maxInsns) {
       decoding = true;
@@ -103,7 +113,7 @@ export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsn
       decoding = false;
       // (n || -1, not a comparison: a compare its optimized code had never made deoptimized
       // runOnce at the first block that ended at a page-crossing instruction.)
-      if (decodedPastEnd()) return n || -1;
+      if (decodedPastEnd()) return (prior + n) || -1;
       const end = i.ri >= 0 ? END_FACTS[i.ri] : E_ENDS;
       if (n > 0 && (end & E_COUNT_READER)) break;
       c.eip = ip;
@@ -120,11 +130,11 @@ export function runOnce(c: Cpu, eip: number, phys: number, d32: boolean, maxInsn
     }
   } catch (e) {
     if (e !== FAULT) throw e;
-    if (decoding && n > 0) return n;
-    c.icount += n;
+    if (decoding && n > 0) return prior + n;
+    c.icount += prior + n;
     throw e;
   }
-  return n;
+  return prior + n;
 }
 
 function ranAt(n: number, eip: number): boolean {

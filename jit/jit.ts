@@ -15,7 +15,7 @@ import { emitBlock, setsEip, rowSetsEip, hex } from './emit.ts';
 import { newStats, bail, type JitStats } from './stats.ts';
 import { blockSourceMap, sourceMapComment } from './source-map.ts';
 import { INLINE_HELPERS, INLINE_HELPER_NAMES, type InlineHelpers } from './inline.ts';
-import { interpretBlock, runOnce, ranOnceLastRow, ranInWasm } from './interpret.ts';
+import { interpretBlock, runOnce, ranOnceLastRow, ranInWasm, ranOnceBlocks, ranOnceAgain } from './interpret.ts';
 import { firstRunWalker, type Walker } from './first-run-wasm.ts';
 import { emitRegion, MAX_REGION_INSNS } from './region.ts';
 import { PageMarks, markRange, anyMarked, marksSlab } from './code-marks.ts';
@@ -245,6 +245,8 @@ export class Jit {
     this.useRegions = this.opts.regions && !this.opts.singleStep && !this.opts.sourceMaps;
     this.regionHalf = this.opts.regionAt >> 1;
     c.hooks.codeWrite = (pa, len) => this.codeWrite(pa, len);
+    // (Another translator's marks on this CPU are not this one's.)
+    c.marksAt.fill(0);
     this.transients = this.opts.tierUp > 1 && !this.opts.instrument && !this.opts.cacheFirstRun;
     this.walker = this.transients && this.opts.wasmFirstRun ? firstRunWalker(c) : null;
     // Never valid: no block chains to it (it stands for another block on every use).
@@ -291,7 +293,7 @@ export class Jit {
 
   flushCache(): void {
     for (const pp of this.pages.keys()) this.c.codePages[pp] = 0;
-    for (const marks of this.codeBytes.values()) this.keepMarks(marks);
+    for (const [pp, marks] of this.codeBytes) { this.c.marksAt[pp] = 0; this.keepMarks(marks); }
     this.codeBytes.clear();
     for (const b of this.blocks) { b.valid = false; if (this.opts.instrument && b.count) this.dropped.push(b); }
     this.stats.blocksEvicted += this.blockCount;
@@ -305,7 +307,7 @@ export class Jit {
    *  deoptimized it (the cold benchmark: at its 17th code page, in the second of its
    *  1 300-function slices, leaving lookup unoptimized until V8 compiled it again). */
   private stockMarks(): void {
-    for (const m of marksSlab(MARKS_SLAB)) this.freeMarks.push(m);
+    for (const m of marksSlab(this.c, MARKS_SLAB)) this.freeMarks.push(m);
   }
 
   /** Drop page `pp`'s code marks, keeping the array (cleared) for another page. */
@@ -313,10 +315,12 @@ export class Jit {
     const marks = this.codeBytes.get(pp);
     if (!marks) return;
     this.codeBytes.delete(pp);
+    this.c.marksAt[pp] = 0;
     this.keepMarks(marks);
   }
+  /** Marks in the CPU's translator arena are always kept (the arena is not given back). */
   private keepMarks(marks: PageMarks): void {
-    if (this.freeMarks.length < MAX_FREE_MARKS) { marks.clear(); this.freeMarks.push(marks); }
+    if (marks.inCpu !== 0 || this.freeMarks.length < MAX_FREE_MARKS) { marks.clear(); this.freeMarks.push(marks); }
   }
 
   /** Find or build the block at the current EIP. Throws a fault for fetch errors. */
@@ -400,6 +404,7 @@ export class Jit {
       if (this.freeMarks.length === 0) this.stockMarks();
       marks = this.freeMarks.pop()!;
       this.codeBytes.set(pp, marks);
+      this.c.marksAt[pp] = marks.inCpu;
     }
     return marks;
   }
@@ -599,8 +604,13 @@ export class Jit {
   private readonly firstRun: BlockFn = (_E, _I, B) => {
     const c = this.c;
     this.stats.interpretedRuns++;
-    const n = runOnce(c, B.eip, B.phys, (B.mode & 4) !== 0, this.maxInsns, HELPERS.ud, HELPERS.gp0, this.walker);
-    this.stats.wasmFirstRunInsns += ranInWasm();
+    // The walk may go on into the blocks after this one while the dispatch loop would run them
+    // without stopping: no interrupt pending (the walk's forms change nothing the loop checks
+    // between blocks) and fewer than its call's budget of instructions run; not when a block
+    // is an instruction (singleStep).
+    const chain = c.irq || c.stopped || this.opts.singleStep ? 0 : c.loopEnd - c.icount;
+    const n = runOnce(c, B.eip, B.phys, (B.mode & 4) !== 0, this.maxInsns, HELPERS.ud, HELPERS.gp0, this.walker, B.mode, chain);
+    this.countWalk();
     if (n < 0) {
       // Its first instruction crosses the page end: it runs outside any block, as the dispatch
       // loop runs one at a later visit (stepOutside); a fault is the dispatch loop's to deliver.
@@ -616,6 +626,16 @@ export class Jit {
     this.walkedInsns += n;
     return n;
   };
+  /** Count what the last runOnce ran in WebAssembly (from firstRun, or from the dispatch loop
+   *  when it faulted): its instructions, and the blocks after the first, first visits counted as
+   *  the dispatch loop and lookup count them (blocks run again there did not look at the cache). */
+  private countWalk(): void {
+    const s = this.stats, more = ranOnceBlocks(), again = ranOnceAgain();
+    s.wasmFirstRunInsns += ranInWasm();
+    if (more + again === 0) return;
+    s.interpretedRuns += more + again; s.blockRuns += more + again; s.cacheMisses += more; s.firstRuns += more;
+    s.wasmChainedBlocks += more; s.wasmAgainRuns += again;
+  }
   /** Instructions retired in the first tier so far. */
   private walkedInsns = 0;
   /** The block whose instructions the scratch array WALK holds. */
@@ -836,7 +856,8 @@ export class Jit {
         prev = null;
         s.faults++;
         // (runOnce counted the transient block's retired instructions itself.)
-        if (b !== null && b !== this.transient) {
+        if (b === this.transient) this.countWalk();
+        else if (b !== null) {
           // A region retired its finished members itself; count the running one's.
           const at = b.region !== null ? b.region.members[b.region.faultAt] : b;
           // (A block without instructions of its own ran the first tier's scratch ones.)

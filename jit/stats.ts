@@ -14,6 +14,10 @@ export interface JitStats {
   firstRuns: number;
   /** Instructions of first visits run by the WebAssembly walk (first-run-wasm.ts). */
   wasmFirstRunInsns: number;
+  /** First visits the WebAssembly walk went on into from the block before (no dispatch loop between). */
+  wasmChainedBlocks: number;
+  /** Blocks begun before that the WebAssembly walk ran again between first visits, from their bytes. */
+  wasmAgainRuns: number;
   /** Blocks that reached `tierUp` runs sparsely (jit.ts DENSE_GAP) and stayed interpreted. */
   sparseBlocks: number;
   compileMs: number;
@@ -42,7 +46,7 @@ export interface JitStats {
 }
 export function newStats(): JitStats {
   return {
-    blocksCompiled: 0, blocksGenerated: 0, regionsGenerated: 0, regionMembers: 0, interpretedRuns: 0, firstRuns: 0, wasmFirstRunInsns: 0, sparseBlocks: 0, compileMs: 0, cacheHits: 0, cacheMisses: 0, chainHits: 0, invalidations: 0,
+    blocksCompiled: 0, blocksGenerated: 0, regionsGenerated: 0, regionMembers: 0, interpretedRuns: 0, firstRuns: 0, wasmFirstRunInsns: 0, wasmChainedBlocks: 0, wasmAgainRuns: 0, sparseBlocks: 0, compileMs: 0, cacheHits: 0, cacheMisses: 0, chainHits: 0, invalidations: 0,
     invalidationsByCause: {}, aliasReplacements: 0, blocksInvalidated: 0, cacheFlushes: 0, blocksEvicted: 0, peakBlocks: 0, dataWritesToCodePages: 0, instructions: 0, blockRuns: 0, faults: 0, bailouts: {},
   };
 }

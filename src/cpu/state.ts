@@ -26,8 +26,13 @@ export const TLB_CAPACITY = 8192;
 /** The CPU's WebAssembly memory (Cpu.memory), so that WebAssembly code can address its state
  *  in place: the general registers at 0, the segment registers and their caches at SEG_OFFSET,
  *  what the translator's WebAssembly keeps next to them (jit/first-run-wasm.ts) below 64 KiB,
- *  the six TLB tables from TLB_OFFSET, RAM from RAM_OFFSET. */
+ *  the six TLB tables from TLB_OFFSET, RAM from RAM_OFFSET; after RAM (and 64 bytes), the
+ *  per-page codePages and marksAt tables and the translator's arena (translatorArena). */
 export const SEG_OFFSET = 576, TLB_OFFSET = 65536, RAM_OFFSET = TLB_OFFSET + 6 * 4 * (1 << 20);
+/** Bytes of the translator's arena: room in the CPU's memory for its per-page code marks
+ *  (jit/code-marks.ts), which its WebAssembly reads; reserved address space, backed by the host
+ *  only where it is written. */
+export const TRANSLATOR_ARENA_BYTES = 18 << 20;
 
 export class Cpu {
   /** EAX..EDI, at the start of `memory` (WebAssembly code reads and writes them in place). */
@@ -92,6 +97,12 @@ export class Cpu {
   readonly memPages: number;
   /** Per physical page: 1 when some translated block was formed from it. */
   readonly codePages: Uint8Array;
+  /** Per physical page: where in `memory` the translator keeps the page's code marks, 0 for
+   *  none there (jit/code-marks.ts). */
+  readonly marksAt: Int32Array;
+  /** Where in `memory` (or its ArrayBuffer) the translator's arena starts; its size is
+   *  TRANSLATOR_ARENA_BYTES. */
+  readonly arenaAt: number;
 
   // Software TLB (SDM vol. 3 §4.10): per access kind, Int32Array indexed by linear page number
   // holding the physical page's address (0 = no entry; physical page 0 is never entered, so an
@@ -115,7 +126,9 @@ export class Cpu {
   constructor(memBytes: number) {
     if (memBytes <= 0 || memBytes % 4096 !== 0 || memBytes > 0x80000000) throw new RangeError(`memory size ${memBytes} must be a positive multiple of 4096 up to 2 GiB`);
     // 64 bytes past RAM's end, so that a decode reading ahead of RAM's last byte stays inside.
-    const bytes = RAM_OFFSET + memBytes + 64;
+    const ramPages = memBytes >>> 12, codePagesAt = RAM_OFFSET + memBytes + 64, marksAtAt = codePagesAt + ((ramPages + 3) & ~3);
+    const arenaAt = (marksAtAt + 4 * ramPages + 4095) & ~4095;
+    const bytes = arenaAt + TRANSLATOR_ARENA_BYTES;
     let memory: WebAssembly.Memory | null = null, buffer: ArrayBuffer;
     try {
       const pages = Math.ceil(bytes / 65536);
@@ -133,7 +146,9 @@ export class Cpu {
     this.mem = new Uint8Array(buffer, RAM_OFFSET, memBytes);
     this.view = new DataView(buffer, RAM_OFFSET, memBytes);
     this.memPages = memBytes >>> 12;
-    this.codePages = new Uint8Array(this.memPages);
+    this.codePages = new Uint8Array(buffer, codePagesAt, ramPages);
+    this.marksAt = new Int32Array(buffer, marksAtAt, ramPages);
+    this.arenaAt = arenaAt;
     this.rtlb = this.tlbSR; this.wtlb = this.tlbSW; this.xtlb = this.tlbSX;
     for (const s of [ES, CS, SS, DS, FS, GS]) { this.slimit[s] = 0xffff; this.sattr[s] = ATTR_P | ATTR_S | 0x3; }
     this.sattr[CS] = ATTR_P | ATTR_S | 0xb;

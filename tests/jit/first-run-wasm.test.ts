@@ -8,6 +8,7 @@ import { Cpu } from '../../src/cpu/state.ts';
 import { setFlatSegments } from '../../src/cpu/flat.ts';
 import { CS, DS, SS } from '../../src/cpu/regs.ts';
 import { FAULT } from '../../src/cpu/fault.ts';
+import { flushPage } from '../../src/cpu/paging.ts';
 import { runOnce, ranOnceLastRow, ranInWasm } from '../../jit/interpret.ts';
 import { Jit } from '../../jit/jit.ts';
 import { firstRunModule, firstRunWalker } from '../../jit/first-run-wasm.ts';
@@ -234,5 +235,87 @@ describe('first visits in WebAssembly', () => {
     expect(off.inWasm).toBe(0);
     expect(on.inWasm).toBeGreaterThan(1000);
     expect({ ...on, inWasm: 0 }).toEqual({ ...off, inWasm: 0 });
+  });
+  it('goes on into the blocks after a first visit as the dispatch loop would run them', () => {
+    // 120 functions of a few blocks each over three pages (some blocks crossing into the next
+    // page, some stopping the walk: BSWAP, a 16-bit operand, OUT), called from a loop that
+    // also runs a hot inner loop, three rounds; run in slices of random budgets. OUT raises
+    // the interrupt line, and the interrupt window leaves it raised every other time (a
+    // masked event): the dispatch loop then calls the window at every block boundary, which
+    // the walk must not run past. Budgets, interrupt windows, registers and RAM must be the
+    // same with the walk as without it.
+    const TABLE = 0x6000, NF = 120, CODE = 0x10000;
+    const code: number[] = [], table: number[] = [];
+    let fs = 0x5eed;
+    const fr = (n: number): number => { fs ^= fs << 13; fs ^= fs >>> 17; fs ^= fs << 5; return (fs >>> 0) % n; };
+    for (let k = 0; k < NF; k++) {
+      table.push(CODE + code.length);
+      const blocks = 2 + fr(3);
+      for (let b = 0; b < blocks; b++) {
+        for (let j = 0; j < 2 + fr(4); j++) {
+          switch (fr(9)) {
+            case 0: code.push(0x05, ...le(fr(0x10000) * 0x10001)); break; // add eax, imm
+            case 1: code.push(0x31, 0xc0 | (fr(4) << 3) | fr(4)); break; // xor among eax..ebx
+            case 2: code.push(0x8d, 0x44, 0x80 | (fr(4) << 3), fr(128)); break; // lea eax, [eax + r*4 + d]
+            case 3: code.push(0x53, 0x01, 0xd8 | fr(4), 0x5b); break; // push ebx; add r, ebx; pop ebx
+            case 4: code.push(0xc1, 0xc0 | fr(4), 1 + fr(31)); break; // rol r, n
+            case 5: code.push(0x53, 0x89, 0x04 | (fr(4) << 3), 0x24, 0x8b, 0x0c, 0x24, 0x5b); break; // push ebx; mov [esp], r; mov ecx, [esp]; pop ebx
+            case 6: code.push(...(fr(3) ? [0x90] : [0x0f, 0xc8 | fr(4)])); break; // nop, bswap
+            case 7: code.push(...(fr(3) ? [0x43] : [0x66, 0x01, 0xc0 | fr(4)])); break; // inc ebx, a 16-bit add
+            default: code.push(...(fr(4) ? [0x4a] : [0xe6, 0x80])); // dec edx, out 0x80, al
+          }
+        }
+        // test al, bit; jz over one instruction (the next block or the one after)
+        if (b < blocks - 1) code.push(0xa8, 1 << fr(8), 0x74, 1, 0x41); // inc ecx
+      }
+      code.push(0xc3);
+      // Now and then a gap, so that functions start near page ends and cross them.
+      if (fr(6) === 0) for (let g = fr(300); g > 0; g--) code.push(0xcc);
+    }
+    expect(code.length).toBeGreaterThan(2 * 4096);
+    const outcome = (wasmFirstRun: boolean, csLimit = -1) => {
+      const c = new Cpu(1 << 20);
+      setFlatSegments(c, 0);
+      c.slimit[CS] = csLimit;
+      c.mem.set(code, CODE);
+      for (let k = 0; k < NF; k++) c.mem.set(le(table[k]), TABLE + 4 * k);
+      // mov edi, 3; R: xor esi, esi; F: call [esi*4 + TABLE]; inc esi; cmp esi, NF; jb F;
+      // mov ecx, 40; L: add eax, ecx; rol eax, 1; dec ecx; jnz L; dec edi; jnz R; hlt
+      const d = [0xbf, ...le(3), 0x31, 0xf6, 0xff, 0x14, 0xb5, ...le(TABLE), 0x46, 0x83, 0xfe, NF, 0x72, 0xf3,
+        0xb9, ...le(40), 0x01, 0xc8, 0xd1, 0xc0, 0x49, 0x75, 0xf9, 0x4f, 0x75, 0xe2, 0xf4];
+      c.mem.set(d, 0x8000);
+      c.eip = 0x8000; c.regs[4] = 0x7000; c.regs[0] = 0x1234567;
+      const log: number[][] = [];
+      let lower = false;
+      c.hooks.ioWrite = () => { c.irq = true; };
+      // The window also drops a code page's TLB entries: the walk must not go on into a block
+      // whose page it cannot fetch from without a page walk.
+      c.hooks.interruptWindow = () => { log.push([c.icount, c.eip]); flushPage(c, CODE + 0x1000 * (log.length % 3)); if ((lower = !lower)) c.irq = false; };
+      const jit = new Jit(c, { wasmFirstRun });
+      let bs = 77, end = '';
+      for (let k = 0; k < 10_000; k++) {
+        bs = (bs * 1103515245 + 12345) >>> 0;
+        const r = jit.run(1 + (bs >>> 8) % 400);
+        log.push([c.icount, c.eip, ...c.regs]);
+        if (r !== 'budget') { end = r; break; }
+      }
+      return { end, fault: c.lastFault, log, ram: Buffer.from(c.mem).toString('base64'), firstRuns: jit.stats.firstRuns, insns: jit.stats.instructions,
+        chained: jit.stats.wasmChainedBlocks, again: jit.stats.wasmAgainRuns, windows: log.length };
+    };
+    const on = outcome(true), off = outcome(false);
+    expect(off.end).toBe('halt');
+    expect(off.log[off.log.length - 1][0]).toBeGreaterThan(5000);
+    expect(off.windows).toBeGreaterThan(150);
+    expect([off.chained, off.again]).toEqual([0, 0]);
+    expect(on.chained).toBeGreaterThan(100);
+    expect(on.again).toBeGreaterThan(100);
+    expect({ ...on, chained: 0, again: 0 }).toEqual({ ...off, chained: 0, again: 0 });
+    // A CS limit within the functions: the first block past it faults (#GP) where the
+    // dispatch loop would look it up, not in the walk.
+    for (let k = 0; k < 8; k++) {
+      const limit = CODE + 0x800 + fr(0x1800), a = outcome(true, limit), b = outcome(false, limit);
+      expect([a.end, a.fault]).toEqual(['stop', 13]);
+      expect({ ...a, chained: 0, again: 0 }, `CS limit ${limit.toString(16)}`).toEqual({ ...b, chained: 0, again: 0 });
+    }
   });
 });
