@@ -500,7 +500,8 @@ function runFn(): Code {
     brIf(1, and(get(end), i32(E_ENDS))),
     set(pa, add(get(pa), get(len))), set(ip, add(get(ip), get(len))),
     brIf(1, geU(get(pa), i32(4096))),
-    brIf(1, and(get(followed), call(FN_RAN_AT, get(n), get(ip)))),
+    // (WebAssembly's `and` evaluates both operands: the search only once a JMP was followed.)
+    if_(get(followed), brIf(2, call(FN_RAN_AT, get(n), get(ip)))),
   );
   // The next block, when the walk may go on into it: its EIP within the CS limit, its linear
   // page in the fetch TLB, its physical page in RAM with code marks in the CPU's memory
