@@ -25,7 +25,7 @@ import { type Cpu, RAM_OFFSET, SEG_OFFSET, ATTR_P, ATTR_DB } from '../src/cpu/st
 import { CS, SS, DS, ESP, EBP, CF, PF, AF, ZF, SF, OF, OSZAPC } from '../src/cpu/regs.ts';
 import { L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_MUL } from '../src/cpu/flags.ts';
 import { ROWS, OK_E, OK_G, OK_I, OK_Z, OK_EAX, OK_AL, OK_ONE, SZ_OSZ, T_NOWB, type Row } from '../src/decode/rows.ts';
-import { SLOT_ROW, SLOT_GROUP, PREFIX, R_MODRM, R_PLUSR, IMM_PLAN, IM_B, IM_BS, IM_W, IM_D, IM_V, IM_REL, IM_MOFFS } from '../src/decode/decoder.ts';
+import { SLOT_ROW, SLOT_GROUP, PREFIX, R_MODRM, IMM_PLAN, IM_B, IM_BS, IM_W, IM_D, IM_V, IM_REL, IM_MOFFS } from '../src/decode/decoder.ts';
 import { END_FACTS, E_DIRECT_JMP, E_ENDS, MAX_BLOCK_INSNS } from './block.ts';
 import {
   type Code, I32, I64, encodeModule, i32, get, set, eqz, eq, ne, ltU, leU, gtU, geU, add, sub, and, or, xor, shl, shrS, shrU,
@@ -47,10 +47,13 @@ const S_XTLB = 100, S_MODE1 = 104, S_MARKSAT = 112, S_MEMPAGES = 116, S_BLOCKS =
  *  to the dispatch loop (runFn's chain). */
 export const AGAIN_BETWEEN_FIRST_VISITS = 32;
 const EIPS = 256;
-const T_SLOT_ROW = 1024, T_SLOT_GROUP = 17408, T_PREFIX = 17920, T_FORM = 18432, T_AUX = 19456, T_END = 20480,
-  T_IMK = 21504, T_MODRM = 22528, T_PLUSR = 23552, T_MEMOK = 24576, T_SIZE = 24640;
+// By opcode key (the byte, 256 + the byte after 0F): SLOT_ROW (16 slots), KEY_PREFIX | KEY_GROUP
+// (T_KEY); by row, one word of its facts (T_ROW: ROW_* fields), read once per instruction.
+const T_SLOT_ROW = 1024, T_KEY = 17408, T_ROW = 17920;
+const KEY_PREFIX = 1, KEY_GROUP = 2;
+const ROW_FORM = 0, ROW_AUX = 6, ROW_SIZE = 11, ROW_IMK = 14, ROW_MODRM = 1 << 17, ROW_MEMOK = 1 << 18, ROW_END = 24;
 const SEG_BASE = SEG_OFFSET + 32, SEG_LIMIT = SEG_OFFSET + 64, SEG_ATTR = SEG_OFFSET + 96;
-if (T_SIZE + 1024 > 65536 || EIPS + 4 * MAX_BLOCK_INSNS > SEG_OFFSET || SEG_OFFSET + 128 > T_SLOT_ROW) throw new Error('first-run layout overlaps');
+if (T_ROW + 4 * 1024 > 65536 || EIPS + 4 * MAX_BLOCK_INSNS > SEG_OFFSET || SEG_OFFSET + 128 > T_SLOT_ROW) throw new Error('first-run layout overlaps');
 
 // Forms, by row (FORM), with a per-row operand (AUX): the ALU operation and write-back, the
 // shift count's source, the condition code.
@@ -64,7 +67,7 @@ const MEM_FORMS = [F_BIN_EG, F_BIN_GE, F_BIN_EI, F_MOV_EG, F_MOV_GE, F_MOV_EI, F
   F_CALLN, F_JMPN, F_PUSH_E, F_SETCC, F_CMOV, F_NOTNEG, F_XCHG_EG];
 const OP_ADD = 0, OP_OR = 1, OP_ADC = 2, OP_SBB = 3, OP_AND = 4, OP_SUB = 5, OP_XOR = 6, OP_CMP = 7, OP_TEST = 8;
 const BIN_OPS: Record<string, number> = { add: OP_ADD, or: OP_OR, adc: OP_ADC, sbb: OP_SBB, and: OP_AND, sub: OP_SUB, xor: OP_XOR, cmp: OP_CMP, test: OP_TEST };
-/** Immediate kinds the walk decodes (T_IMK): none, a byte, a sign-extended byte, 32 bits. */
+/** Immediate kinds the walk decodes (ROW_IMK): none, a byte, a sign-extended byte, 32 bits. */
 const K_NONE = 0, K_U8 = 1, K_S8 = 2, K_U16 = 3, K_32 = 4;
 
 /** The form of a row this module runs, with its operand and operand size, or [0, 0, 0]. */
@@ -146,7 +149,7 @@ const L = (): number => nextLocal++;
 const n = L(), ip = L(), pa = L(), followed = L(), op = L(), key = L(), ri = L(), form = L(), x = L(), mod = L(), reg = L(),
   rm = L(), p = L(), base = L(), index = L(), disp = L(), imm = L(), len = L(), a = L(), b = L(), r = L(), end = L(),
   to = L(), aux = L(), cf = L(), of = L(), cnt = L(), written = L(), t = L(), scale = L(), pb = L(), eaddr = L(), seg = L(),
-  pr = L(), pw = L(), sp = L(), v = L(), osz = L(), prior = L(), blocks = L(), beip = L(), bphys = L(), vis = L(), was = L(),
+  pr = L(), pw = L(), sp = L(), v = L(), osz = L(), rw = L(), prior = L(), blocks = L(), beip = L(), bphys = L(), vis = L(), was = L(),
   again = L(), since = L(), rerun = L();
 const RUN_I32_LOCALS = nextLocal - 4;
 const prod = nextLocal++; // i64
@@ -290,27 +293,29 @@ function runFn(): Code {
   const decode = seq(
     set(p, get(pa)), set(mod, i32(3)), set(imm, i32(0)),
     nextByte(op),
-    brIf(STOP, load8U(add(get(op), i32(T_PREFIX)))),
+    set(t, load8U(add(get(op), i32(T_KEY)))),
+    brIf(STOP, and(get(t), i32(KEY_PREFIX))),
     set(key, get(op)),
-    if_(eq(get(op), i32(0x0f)), seq(nextByte(op), set(key, add(get(op), i32(256))))),
-    if_(load8U(add(get(key), i32(T_SLOT_GROUP))),
+    if_(eq(get(op), i32(0x0f)), seq(nextByte(op), set(key, add(get(op), i32(256))), set(t, load8U(add(get(key), i32(T_KEY)))))),
+    if_(and(get(t), i32(KEY_GROUP)),
       seq(modrm, set(ri, load16S(add(shl(add(add(shl(get(key), i32(4)), shl(get(reg), i32(1))), eq(get(mod), i32(3))), i32(1)), i32(T_SLOT_ROW))))),
-      seq(set(ri, load16S(add(shl(shl(get(key), i32(4)), i32(1)), i32(T_SLOT_ROW)))),
-        if_(ltU(get(ri), i32(ROWS.length)), if_(load8U(add(get(ri), i32(T_MODRM))), modrm)))),
+      set(ri, load16S(add(shl(shl(get(key), i32(4)), i32(1)), i32(T_SLOT_ROW))))),
     brIf(STOP, geU(get(ri), i32(ROWS.length))), // also ri < 0
-    set(form, load8U(add(get(ri), i32(T_FORM)))),
+    set(rw, load(add(shl(get(ri), i32(2)), i32(T_ROW)))),
+    if_(and(eqz(and(get(t), i32(KEY_GROUP))), ne(and(get(rw), i32(ROW_MODRM)), i32(0))), modrm),
+    set(form, and(shrU(get(rw), i32(ROW_FORM)), i32(63))),
     brIf(STOP, eqz(get(form))),
     if_(ne(get(mod), i32(3)), seq(
-      brIf(STOP + 1, eqz(load8U(add(get(form), i32(T_MEMOK))))),
+      brIf(STOP + 1, eqz(and(get(rw), i32(ROW_MEMOK)))),
       decodeMem,
       // The effective address and its segment: SS for an EBP or ESP base, else DS (no prefix).
       set(eaddr, add(add(get(disp), ifI32(geU(get(base), i32(0x80000000)), i32(0), reg32(get(base)))),
         ifI32(geU(get(index), i32(0x80000000)), i32(0), shl(reg32(get(index)), get(scale))))),
       set(seg, select(i32(SS), i32(DS), or(eq(get(base), i32(4)), eq(get(base), i32(5))))))),
     brIf(STOP, and(eq(get(form), i32(F_LEA)), eq(get(mod), i32(3)))),
-    set(aux, load8U(add(get(ri), i32(T_AUX)))), set(osz, load8U(add(get(ri), i32(T_SIZE)))),
+    set(aux, and(shrU(get(rw), i32(ROW_AUX)), i32(31))), set(osz, and(shrU(get(rw), i32(ROW_SIZE)), i32(7))),
     // The immediate.
-    set(t, load8U(add(get(ri), i32(T_IMK)))),
+    set(t, and(shrU(get(rw), i32(ROW_IMK)), i32(7))),
     if_(eq(get(t), i32(K_U8)), seq(set(imm, byteAt(get(p))), set(p, add(get(p), i32(1))))),
     if_(eq(get(t), i32(K_S8)), seq(set(imm, shrS(shl(byteAt(get(p)), i32(24)), i32(24))), set(p, add(get(p), i32(1))))),
     if_(eq(get(t), i32(K_U16)), seq(set(imm, load16U(add(get(p), get(pb)))), set(p, add(get(p), i32(2))))),
@@ -491,7 +496,7 @@ function runFn(): Code {
     store(add(shl(get(n), i32(2)), i32(EIPS)), get(ip)),
     set(n, add(get(n), i32(1))),
     put(S_LASTRI, get(ri)),
-    set(end, load8U(add(get(ri), i32(T_END)))),
+    set(end, shrU(get(rw), i32(ROW_END))),
     // followedJump: a direct JMP to the block's linear page, not run yet in this block.
     if_(and(get(end), i32(E_DIRECT_JMP)), seq(
       set(to, relTarget()),
@@ -579,19 +584,14 @@ function runFn(): Code {
 function buildTables(mem: Uint8Array): void {
   if (ROWS.length > 1024) throw new Error('first-run tables: more than 1024 rows');
   new Int16Array(mem.buffer, T_SLOT_ROW, SLOT_ROW.length).set(SLOT_ROW);
-  mem.set(SLOT_GROUP, T_SLOT_GROUP);
-  mem.set(PREFIX, T_PREFIX);
-  mem.set(R_MODRM, T_MODRM);
-  mem.set(R_PLUSR, T_PLUSR);
-  mem.set(END_FACTS, T_END);
-  for (const f of MEM_FORMS) mem[T_MEMOK + f] = 1;
+  for (let key = 0; key < 512; key++) mem[T_KEY + key] = (key < 256 && PREFIX[key] ? KEY_PREFIX : 0) | (SLOT_GROUP[key] ? KEY_GROUP : 0);
+  const words = new Int32Array(mem.buffer, T_ROW, ROWS.length);
   for (const row of ROWS) {
     const [f, x, size] = formOf(row);
-    const k = immKindOf(IMM_PLAN[row.index]);
-    mem[T_FORM + row.index] = k < 0 ? 0 : f;
-    mem[T_AUX + row.index] = x;
-    mem[T_SIZE + row.index] = size;
-    mem[T_IMK + row.index] = k < 0 ? 0 : k;
+    const k = immKindOf(IMM_PLAN[row.index]), form = k < 0 ? 0 : f;
+    if (x > 31 || size > 7 || END_FACTS[row.index] > 255) throw new Error('first-run tables: a row fact does not fit');
+    words[row.index] = (form << ROW_FORM) | (x << ROW_AUX) | (size << ROW_SIZE) | ((k < 0 ? 0 : k) << ROW_IMK) |
+      (R_MODRM[row.index] ? ROW_MODRM : 0) | (MEM_FORMS.includes(form) ? ROW_MEMOK : 0) | (END_FACTS[row.index] << ROW_END);
   }
 }
 
