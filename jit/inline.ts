@@ -238,21 +238,29 @@ function shiftAny(i: Insn, ctx: EmitContext): string | null {
   if (!loc) return null;
   const k = ops[1].kind === 'I' ? i.imm & 31 : ops[1].kind === 'fixed' && ops[1].fixed === '1' ? 1 : -1;
   if (sz === 4 && k > 0) {
-    const body = shiftImm32(i.reg, k);
+    const body = shiftImm32(i.reg, String(k));
     if (body) return `{ ${loc.pre}const a = ${loc.rd}; ${body} ${loc.wr('t')} }`;
+  }
+  // By CL: a count of 1..31 as by a constant; 0 changes no flag and writes the operand back
+  // unchanged (a memory operand is still written, as the semantics write it).
+  if (sz === 4 && k < 0) {
+    const body = shiftImm32(i.reg, 'n');
+    if (body) return `{ ${loc.pre}const a = ${loc.rd}, n = r[1] & 31; let u = a; if (n !== 0) { ${body} u = t; } ${loc.wr('u')} }`;
   }
   return `{ ${loc.pre}const t = H.shf(c, ${i.reg}, ${loc.rd}, ${n}, ${sz}); ${loc.wr('t')} }`;
 }
 
-/** A 32-bit shift or rotate of `a` by a constant count 1..31 into `t`, with the flags exactly
- *  as shift.ts sets them (SHL/SHR/SAR: CF, OF, AF 0, S Z P of the result; ROL/ROR: CF, OF). */
-function shiftImm32(op: number, k: number): string | null {
+/** A 32-bit shift or rotate of `a` by a count `k` of 1..31 (a constant, or a local) into `t`,
+ *  with the flags exactly as shift.ts sets them (SHL/SHR/SAR: CF, OF, AF 0, S Z P of the result;
+ *  ROL/ROR: CF, OF). */
+function shiftImm32(op: number, k: string): string | null {
+  const inv = /^[0-9]+$/.test(k) ? String(32 - Number(k)) : `(32 - ${k})`, less = /^[0-9]+$/.test(k) ? String(Number(k) - 1) : `(${k} - 1)`;
   switch (op) {
-    case 0: return `const t = (a << ${k}) | (a >>> ${32 - k}), f = t & 1; ${CF_OF('f', '(t >>> 31) ^ f')}`;
-    case 1: return `const t = (a >>> ${k}) | (a << ${32 - k}), f = t >>> 31; ${CF_OF('f', 'f ^ ((t >>> 30) & 1)')}`;
-    case 4: case 6: return `const t = a << ${k}, f = (a >>> ${32 - k}) & 1; ${resultFlags('t', 4, `f | (((t >>> 31) ^ f) << 11)`)}`;
-    case 5: return `const t = (a >>> ${k})|0; ${resultFlags('t', 4, `((a >>> ${k - 1}) & 1) | ((a >>> 31) << 11)`)}`;
-    case 7: return `const t = a >> ${k}; ${resultFlags('t', 4, `(a >> ${k - 1}) & 1`)}`;
+    case 0: return `const t = (a << ${k}) | (a >>> ${inv}), f = t & 1; ${CF_OF('f', '(t >>> 31) ^ f')}`;
+    case 1: return `const t = (a >>> ${k}) | (a << ${inv}), f = t >>> 31; ${CF_OF('f', 'f ^ ((t >>> 30) & 1)')}`;
+    case 4: case 6: return `const t = a << ${k}, f = (a >>> ${inv}) & 1; ${resultFlags('t', 4, `f | (((t >>> 31) ^ f) << 11)`)}`;
+    case 5: return `const t = (a >>> ${k})|0; ${resultFlags('t', 4, `((a >>> ${less}) & 1) | ((a >>> 31) << 11)`)}`;
+    case 7: return `const t = a >> ${k}; ${resultFlags('t', 4, `(a >> ${less}) & 1`)}`;
     default: return null;
   }
 }
