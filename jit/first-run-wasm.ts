@@ -11,7 +11,8 @@
 // limit, an access that would fault, miss the TLB or cross a page) it stops before it, having
 // changed nothing for it, and runOnce goes on from there in JavaScript: the instructions, the
 // block's end and every fault are what the JavaScript walk gives (tests/jit/first-run-wasm.test.ts
-// runs both).
+// runs both). Where a block ends, the walk may go on into the next (runFn's chain: first
+// visits, and the blocks begun before between them) without returning to the dispatch loop.
 //
 // Forms (32-bit operand and address size, no prefix; r/m a register or memory; 8 and 32 bits
 // where two sizes are listed):
@@ -45,7 +46,7 @@ const S_XTLB = 100, S_MODE1 = 104, S_MARKSAT = 112, S_MEMPAGES = 116, S_BLOCKS =
   S_BEIP = 128, S_BPHYS = 132, S_AGAIN = 136;
 /** Blocks begun before (not first visits) the walk runs one after another before it leaves them
  *  to the dispatch loop (runFn's chain). */
-export const AGAIN_BETWEEN_FIRST_VISITS = 32;
+const AGAIN_BETWEEN_FIRST_VISITS = 32;
 const EIPS = 256;
 // By opcode key (the byte, 256 + the byte after 0F): SLOT_ROW (16 slots), KEY_PREFIX | KEY_GROUP
 // (T_KEY); by row, one word of its facts (T_ROW: ROW_* fields), read once per instruction.
@@ -630,7 +631,8 @@ export function firstRunWalker(c: Cpu): Walker | null {
 
 /** What the last walk left: whether it stopped before an instruction, and where (`ip`, page
  *  offset `off`, in the block that starts at `eip`, physical `phys`, after `prior` instructions
- *  of the blocks before it); the blocks it began after the first (`blocks`). */
+ *  of the blocks before it); the first visits it began after the first block (`blocks`) and
+ *  the blocks begun before that it ran again (`again`). */
 export const walkStop = { stopped: false, ip: 0, off: 0, followed: false, lastRow: -1, blocks: 0, again: 0, prior: 0, eip: 0, phys: 0 };
 
 /** Run the block at `eip` (its first byte at physical `phys`) from its first instruction as

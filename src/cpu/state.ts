@@ -27,7 +27,7 @@ export const TLB_CAPACITY = 8192;
  *  in place: the general registers at 0, the segment registers and their caches at SEG_OFFSET,
  *  what the translator's WebAssembly keeps next to them (jit/first-run-wasm.ts) below 64 KiB,
  *  the six TLB tables from TLB_OFFSET, RAM from RAM_OFFSET; after RAM (and 64 bytes), the
- *  per-page codePages and marksAt tables and the translator's arena (translatorArena). */
+ *  per-page marksAt table and the translator's arena (arenaAt). */
 export const SEG_OFFSET = 576, TLB_OFFSET = 65536, RAM_OFFSET = TLB_OFFSET + 6 * 4 * (1 << 20);
 /** Bytes of the translator's arena: room in the CPU's memory for its per-page code marks
  *  (jit/code-marks.ts), which its WebAssembly reads; reserved address space, backed by the host
@@ -126,7 +126,7 @@ export class Cpu {
   constructor(memBytes: number) {
     if (memBytes <= 0 || memBytes % 4096 !== 0 || memBytes > 0x80000000) throw new RangeError(`memory size ${memBytes} must be a positive multiple of 4096 up to 2 GiB`);
     // 64 bytes past RAM's end, so that a decode reading ahead of RAM's last byte stays inside.
-    const ramPages = memBytes >>> 12, codePagesAt = RAM_OFFSET + memBytes + 64, marksAtAt = codePagesAt + ((ramPages + 3) & ~3);
+    const ramPages = memBytes >>> 12, marksAtAt = RAM_OFFSET + memBytes + 64;
     const arenaAt = (marksAtAt + 4 * ramPages + 4095) & ~4095;
     const bytes = arenaAt + TRANSLATOR_ARENA_BYTES;
     let memory: WebAssembly.Memory | null = null, buffer: ArrayBuffer;
@@ -146,7 +146,7 @@ export class Cpu {
     this.mem = new Uint8Array(buffer, RAM_OFFSET, memBytes);
     this.view = new DataView(buffer, RAM_OFFSET, memBytes);
     this.memPages = memBytes >>> 12;
-    this.codePages = new Uint8Array(buffer, codePagesAt, ramPages);
+    this.codePages = new Uint8Array(ramPages);
     this.marksAt = new Int32Array(buffer, marksAtAt, ramPages);
     this.arenaAt = arenaAt;
     this.rtlb = this.tlbSR; this.wtlb = this.tlbSW; this.xtlb = this.tlbSX;
