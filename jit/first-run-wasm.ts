@@ -42,8 +42,8 @@ const S_EIP = 64, S_CSLIM = 68, S_STATUS = 72, S_IP = 76, S_OFF = 80, S_FOLLOWED
 // table (state.ts marksAt) and RAM's pages; out: first visits begun after the first, the
 // instructions of the blocks before the one it stopped in, that block's EIP and address, blocks
 // begun before that it ran again.
-const S_XTLB = 100, S_MODE1 = 104, S_MARKSAT = 112, S_MEMPAGES = 116, S_BLOCKS = 120, S_PRIOR = 124,
-  S_BEIP = 128, S_BPHYS = 132, S_AGAIN = 136;
+const S_XTLB = 100, S_MODE1 = 104, S_MARKSAT = 108, S_MEMPAGES = 112, S_BLOCKS = 116, S_PRIOR = 120,
+  S_BEIP = 124, S_BPHYS = 128, S_AGAIN = 132;
 /** Blocks begun before (not first visits) the walk runs one after another before it leaves them
  *  to the dispatch loop (runFn's chain). */
 const AGAIN_BETWEEN_FIRST_VISITS = 32;

@@ -254,7 +254,9 @@ function shiftAny(i: Insn, ctx: EmitContext): string | null {
  *  with the flags exactly as shift.ts sets them (SHL/SHR/SAR: CF, OF, AF 0, S Z P of the result;
  *  ROL/ROR: CF, OF). */
 function shiftImm32(op: number, k: string): string | null {
-  const inv = /^[0-9]+$/.test(k) ? String(32 - Number(k)) : `(32 - ${k})`, less = /^[0-9]+$/.test(k) ? String(Number(k) - 1) : `(${k} - 1)`;
+  // A constant's 32 - k and k - 1 written as numbers, a local's as expressions.
+  const kc = /^[0-9]+$/.test(k) ? Number(k) : -1;
+  const inv = kc >= 0 ? String(32 - kc) : `(32 - ${k})`, less = kc >= 0 ? String(kc - 1) : `(${k} - 1)`;
   switch (op) {
     case 0: return `const t = (a << ${k}) | (a >>> ${inv}), f = t & 1; ${CF_OF('f', '(t >>> 31) ^ f')}`;
     case 1: return `const t = (a >>> ${k}) | (a << ${inv}), f = t >>> 31; ${CF_OF('f', 'f ^ ((t >>> 30) & 1)')}`;

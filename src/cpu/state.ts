@@ -100,8 +100,8 @@ export class Cpu {
   /** Per physical page: where in `memory` the translator keeps the page's code marks, 0 for
    *  none there (jit/code-marks.ts). */
   readonly marksAt: Int32Array;
-  /** Where in `memory` (or its ArrayBuffer) the translator's arena starts; its size is
-   *  TRANSLATOR_ARENA_BYTES. */
+  /** Where in `memory` the translator's arena starts; its size is TRANSLATOR_ARENA_BYTES (a CPU
+   *  without `memory` has none). */
   readonly arenaAt: number;
 
   // Software TLB (SDM vol. 3 §4.10): per access kind, Int32Array indexed by linear page number
@@ -128,14 +128,14 @@ export class Cpu {
     // 64 bytes past RAM's end, so that a decode reading ahead of RAM's last byte stays inside.
     const ramPages = memBytes >>> 12, marksAtAt = RAM_OFFSET + memBytes + 64;
     const arenaAt = (marksAtAt + 4 * ramPages + 4095) & ~4095;
-    const bytes = arenaAt + TRANSLATOR_ARENA_BYTES;
     let memory: WebAssembly.Memory | null = null, buffer: ArrayBuffer;
     try {
-      const pages = Math.ceil(bytes / 65536);
+      const pages = Math.ceil((arenaAt + TRANSLATOR_ARENA_BYTES) / 65536);
       memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
       buffer = memory.buffer;
     } catch {
-      buffer = new ArrayBuffer(bytes);
+      // No arena: only the translator's WebAssembly reads marks there (code-marks.ts marksSlab).
+      buffer = new ArrayBuffer(arenaAt);
     }
     this.memory = memory;
     this.regs = new Int32Array(buffer, 0, 8);
@@ -146,7 +146,7 @@ export class Cpu {
     this.mem = new Uint8Array(buffer, RAM_OFFSET, memBytes);
     this.view = new DataView(buffer, RAM_OFFSET, memBytes);
     this.memPages = memBytes >>> 12;
-    this.codePages = new Uint8Array(ramPages);
+    this.codePages = new Uint8Array(this.memPages);
     this.marksAt = new Int32Array(buffer, marksAtAt, ramPages);
     this.arenaAt = arenaAt;
     this.rtlb = this.tlbSR; this.wtlb = this.tlbSW; this.xtlb = this.tlbSX;
